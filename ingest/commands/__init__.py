@@ -1,0 +1,1 @@
+"""Subcommands of the ia-territoriales CLI, one module each."""

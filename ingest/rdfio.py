@@ -1,0 +1,106 @@
+"""Reading and writing RDF files: the one place formats and bases are handled.
+
+Files in ``data/`` hold relative IRIs; they are resolved against the deployment's base URL when read,
+and written back relative, sorted and stable, so that reviews in git show real changes only.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from rdflib import Graph
+
+from ingest.namespaces import bind_prefixes
+
+# suffix -> rdflib parser name
+RDF_SUFFIXES: dict[str, str] = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "nt",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+    ".trig": "trig",
+    ".nq": "nquads",
+}
+
+
+class RDFReadError(Exception):
+    """A file that cannot be read as RDF. ``str()`` is a French message naming the file."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        self.path = path
+        self.detail = detail
+        super().__init__(f"{path} : fichier RDF illisible ({detail})")
+
+
+def rdf_files(paths: list[Path]) -> list[Path]:
+    """Expand files and folders into the sorted list of RDF files they hold."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(p for p in sorted(path.rglob("*")) if p.suffix.lower() in RDF_SUFFIXES and p.is_file())
+        else:
+            found.append(path)
+    return found
+
+
+def read_graph(path: Path, base: str, graph: Graph | None = None) -> Graph:
+    """Parse one RDF file (format from its suffix), resolving relative IRIs against ``base``."""
+    fmt = RDF_SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        raise RDFReadError(path, f"extension « {path.suffix} » inconnue ; attendu : {', '.join(sorted(RDF_SUFFIXES))}")
+    graph = graph if graph is not None else Graph()
+    try:
+        data = path.read_bytes()
+        data.decode("utf-8")
+    except FileNotFoundError as exc:
+        raise RDFReadError(path, "fichier introuvable") from exc
+    except UnicodeDecodeError as exc:
+        raise RDFReadError(path, f"encodage non UTF-8 à l'octet {exc.start}") from exc
+    try:
+        graph.parse(data=data, format=fmt, publicID=base)
+    except Exception as exc:  # rdflib raises many parser-specific types
+        raise RDFReadError(path, f"{type(exc).__name__}: {exc}") from exc
+    return graph
+
+
+def read_graphs(paths: list[Path], base: str) -> Graph:
+    """Parse every RDF file under ``paths`` into one graph."""
+    graph = bind_prefixes(Graph())
+    for path in rdf_files(paths):
+        read_graph(path, base, graph)
+    return graph
+
+
+def turtle_text(graph: Graph, base: str | None = None) -> str:
+    """Serialise as stable Turtle; with ``base``, IRIs under it are written relative and no @base is kept."""
+    bind_prefixes(graph)
+    text = graph.serialize(format="turtle")
+    if base:
+        # rdflib's Turtle writer does not relativise IRIs, so do it on the text: "<" + base only
+        # starts an IRI (literals are written between quotes, where no data of ours holds "<http").
+        text = text.replace(f"<{base}", "<")
+    return text
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write a file so that readers see the old or the new content, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_turtle(graph: Graph, path: Path, base: str | None = None) -> None:
+    """Write a graph as sorted, stable Turtle, atomically."""
+    atomic_write_text(path, turtle_text(graph, base))

@@ -1,0 +1,29 @@
+"""The one settings object. Read from the environment (prefix ``IAT_``) once, passed to the app factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="IAT_", extra="ignore")
+
+    base_url: str = Field(
+        "http://127.0.0.1:8000/",
+        description="URL publique de la bibliothèque (préfixe des IRI de données, redirections) ; finit par /",
+    )
+    var_dir: Path = Field(Path("var"), description="dossier des constructions (var/current est servi)")
+    sparql_url: str | None = Field(
+        None,
+        description="URL d'un serveur SPARQL 1.1 distant (Oxigraph, Fuseki, Virtuoso…) au lieu du store embarqué",
+    )
+    query_timeout: float = Field(10.0, description="durée maximale d'une requête SPARQL, en secondes")
+    result_limit: int = Field(10000, description="nombre maximal de lignes d'un résultat SPARQL")
+    page_size: int = Field(20, description="cas d'usage par page de liste")
+
+    @property
+    def current_build(self) -> Path:
+        return self.var_dir / "current"
