@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_STOP_PREFIXES = re.compile(r"^(ville|commune|mairie) (de |d'|du |des )", re.IGNORECASE)
+# names are folded first ("d'" becomes "d "), so both spellings are listed
+_STOP_PREFIXES = re.compile(r"^(ville|commune|mairie) (de |d'|d |du |des )", re.IGNORECASE)
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
@@ -61,6 +62,11 @@ def territory_iri(kind: str, code: str) -> str:
 def part_iri(parent: str, part: str, index: int | None = None) -> str:
     """A sub-resource of a use case: part_iri(uc, "risque", 1) -> uc#risque-1; part_iri(uc, "contact")."""
     return f"{parent}#{part}" if index is None else f"{parent}#{part}-{index}"
+
+
+def source_record_iri(path: str, record_id: str) -> str:
+    """A row of an input file shipped in ``sources/``, e.g. ("french-cases/x.csv", "LOC-001") -> sources/french-cases/x.csv#LOC-001."""
+    return f"sources/{path}#{record_id}"
 
 
 def graph_iri(name: str) -> str:
