@@ -1,0 +1,217 @@
+"""``ia-territoriales import FICHIER...``: contributor files (.csv .xlsx .yaml) -> data/cas-usage/*.ttl.
+
+All files are read and every row converted and validated before anything is written: one error anywhere
+and nothing changes (exit 2 for input errors, 1 for SHACL violations). Importing the same input twice
+gives the same files; ``dct:created`` is kept from the record already in data/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
+
+from ingest.concepts import NOMENCLATURE_DIR, ConceptIndex
+from ingest.contribution import Converter, UseCase
+from ingest.rdfio import RDFReadError, read_graph, turtle_text
+from ingest.readers import InputError, read_rows
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", type=Path, metavar="FICHIER",
+                        help="fichiers de contribution : .csv, .xlsx, .yaml ou .yml")
+    parser.add_argument("--data-dir", type=Path, default=Path("data"),
+                        help="dossier des données (défaut : data) ; écrit cas-usage/ et organisations/")
+    parser.add_argument("--base-url", default=None, help="URL publique de la bibliothèque (défaut : IAT_BASE_URL)")
+    parser.add_argument("--nomenclature", type=Path, default=NOMENCLATURE_DIR,
+                        help="dossier des listes de valeurs SKOS (défaut : ontology/nomenclature)")
+    parser.add_argument("--date", type=dt.date.fromisoformat, default=None,
+                        help="date de mise à jour par défaut, AAAA-MM-JJ (défaut : aujourd'hui)")
+    parser.add_argument("--dry-run", action="store_true", help="tout vérifier sans rien écrire")
+
+
+@dataclass
+class Output:
+    path: Path
+    text: str
+    kind: str       # "cas d'usage" or "organisation"
+    status: str     # "nouveau", "modifié", "inchangé"
+
+
+def run(args: argparse.Namespace) -> int:
+    base = args.base_url
+    if base is None:
+        from sparql_endpoint.settings import Settings
+
+        base = Settings().base_url
+    base = base if base.endswith("/") else base + "/"
+    try:
+        plan = plan_import(args.files, args.data_dir, base, args.nomenclature, args.date or dt.date.today())
+    except ImportFailed as failure:
+        for error in failure.errors:
+            print(error, file=sys.stderr)
+        count = len(failure.errors)
+        print(f"{count} erreur{'s' if count > 1 else ''} : rien n'a été écrit.", file=sys.stderr)
+        return failure.exit_code
+    for output in plan:
+        print(f"{output.status:9} {output.kind:12} {output.path}")
+    if args.dry_run:
+        print(f"Essai : {len(plan)} fichier(s) auraient été écrits ; rien n'a été écrit.")
+        return 0
+    from ingest.rdfio import atomic_write_text
+
+    for output in plan:
+        if output.status != "inchangé":
+            atomic_write_text(output.path, output.text)
+    cases = sum(1 for output in plan if output.kind == "cas d'usage")
+    print(f"{cases} cas d'usage importé(s) dans {args.data_dir}.")
+    return 0
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors: list[str], exit_code: int) -> None:
+        self.errors = errors
+        self.exit_code = exit_code
+        super().__init__("\n".join(errors))
+
+
+def plan_import(files: list[Path], data_dir: Path, base: str, nomenclature: Path, today: dt.date) -> list[Output]:
+    """Read, convert and validate everything; return the files to write, or raise :class:`ImportFailed`."""
+    index = ConceptIndex.load(nomenclature)
+    errors: list[InputError] = []
+    created = _ExistingCreated(data_dir, base)
+    converter = Converter(index, base, today, created)
+    use_cases: list[UseCase] = []
+    for path in files:
+        try:
+            rows = read_rows(path)
+        except InputError as error:
+            errors.append(error)
+            continue
+        if not rows:
+            errors.append(InputError(path, "aucun cas d'usage : le fichier ne contient que des en-têtes"))
+        for row in rows:
+            use_case, row_errors = converter.convert(row)
+            errors.extend(row_errors)
+            if use_case is not None:
+                use_cases.append(use_case)
+    errors.extend(_duplicates(use_cases))
+    errors.extend(created.errors)
+    if errors:
+        raise ImportFailed([str(e) for e in _dedupe(errors)], 2)
+    outputs = _outputs(use_cases, data_dir, base)
+    violations = _validate(use_cases, outputs, base)
+    if violations:
+        raise ImportFailed(violations, 1)
+    return outputs
+
+
+def _dedupe(errors: list[InputError]) -> list[InputError]:
+    """An unknown spreadsheet column is reported once per file, not once per row."""
+    seen: set[tuple] = set()
+    kept = []
+    for error in errors:
+        key = (error.file, error.column, error.message) if "inconnue" in error.message and not error.yaml \
+            and error.message.startswith("colonne") else (error.file, error.line, error.column, error.message)
+        if key not in seen:
+            seen.add(key)
+            kept.append(error)
+    return kept
+
+
+def _duplicates(use_cases: list[UseCase]) -> list[InputError]:
+    errors, seen = [], {}
+    for use_case in use_cases:
+        row = use_case.row
+        if use_case.slug in seen:
+            first = seen[use_case.slug]
+            errors.append(InputError(
+                row.file, f"même identifiant « {use_case.slug} » que {first.file.name} ligne {first.number} : "
+                "changez le titre ou renseignez la colonne « Identifiant »", row.number, None, row.is_yaml))
+        else:
+            seen[use_case.slug] = row
+    return errors
+
+
+class _ExistingCreated:
+    """dct:created of the records already in data/cas-usage/ (kept when a record is imported again)."""
+
+    def __init__(self, data_dir: Path, base: str) -> None:
+        self.data_dir = data_dir
+        self.base = base
+        self.errors: list[InputError] = []
+
+    def __call__(self, slug: str) -> Literal | None:
+        path = self.data_dir / "cas-usage" / f"{slug}.ttl"
+        if not path.is_file():
+            return None
+        try:
+            graph = read_graph(path, self.base)
+        except RDFReadError as error:
+            self.errors.append(InputError(path, f"fichier existant illisible ({error.detail})"))
+            return None
+        values = sorted(graph.objects(URIRef(f"{self.base}id/cas-usage/{slug}"), DCTERMS.created))
+        return values[0] if values else None
+
+
+def _outputs(use_cases: list[UseCase], data_dir: Path, base: str) -> list[Output]:
+    outputs: list[Output] = []
+    organisations: dict[str, Graph] = {}
+    for use_case in use_cases:
+        path = data_dir / "cas-usage" / f"{use_case.slug}.ttl"
+        outputs.append(_output(path, turtle_text(use_case.graph, base), "cas d'usage"))
+        for iri, graph in use_case.organisations.items():
+            if iri in organisations:
+                organisations[iri] += graph
+            else:
+                organisations[iri] = graph
+    for iri in sorted(organisations):
+        path = data_dir / "organisations" / f"{iri.rsplit('/', 1)[-1]}.ttl"
+        if path.exists():
+            continue  # organisations already in data/ are kept as they are
+        outputs.append(_output(path, turtle_text(organisations[iri], base), "organisation"))
+    return outputs
+
+
+def _output(path: Path, text: str, kind: str) -> Output:
+    if not path.exists():
+        status = "nouveau"
+    else:
+        status = "inchangé" if path.read_text(encoding="utf-8") == text else "modifié"
+    return Output(path, text, kind, status)
+
+
+def _validate(use_cases: list[UseCase], outputs: list[Output], base: str) -> list[str]:
+    """SHACL violations of the imported records (with the organisations they name), as French lines.
+
+    Uses ``ingest.validate.validate_graph`` when it is available (it is written alongside this command).
+    """
+    try:
+        from ingest.validate import validate_graph
+    except ImportError:
+        return []
+    graph = Graph()
+    for use_case in use_cases:
+        graph += use_case.graph
+        for org in use_case.organisations.values():
+            graph += org
+    for output in outputs:
+        if output.kind == "organisation":
+            continue
+    report = validate_graph(graph)
+    if getattr(report, "conforms", True):
+        return []
+    return _violation_lines(report)
+
+
+def _violation_lines(report: object) -> list[str]:
+    results = getattr(report, "violations", None)
+    if results is None:
+        results = [r for r in getattr(report, "results", []) if "Violation" in str(getattr(r, "severity", ""))]
+    lines = [str(result) for result in results]
+    return lines or [str(report)]
