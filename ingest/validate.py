@@ -314,7 +314,8 @@ def read_files(paths: list[Path], base: str) -> tuple[Graph, dict[str, str]]:
             raise RDFReadError(path, "fichier introuvable")
         part = read_graph(path, base)
         for subject in set(part.subjects()):
-            origin.setdefault(str(subject), str(path))
+            key = str(subject)
+            origin[key] = f"{origin[key]}, {path}" if key in origin else str(path)
         data += part
     return data, origin
 
