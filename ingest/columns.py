@@ -81,8 +81,8 @@ COLUMNS: tuple[Column, ...] = (
     # who
     C("organisation", "Organisation", "Acteurs", "org", AIRO.isDeployedBy, required=True,
       help="Collectivité qui déploie le système (nom officiel).", example="Commune de Villeneuve-sur-Exemple"),
-    C("organisation_type", "Type de collectivité", "Acteurs", "concept", None, "types-collectivite",
-      help="Type de l'organisation (liste)."),
+    C("organisation_type", "Type de collectivité", "Acteurs", "concept", None, "types-collectivite", required=True,
+      help="Type de l'organisation qui déploie (liste)."),
     C("organisation_siren", "SIREN", "Acteurs", "siren", None, help="Numéro SIREN de l'organisation (9 chiffres)."),
     C("organisation_site", "Site de l'organisation", "Acteurs", "iri", None,
       help="Adresse du site web de l'organisation."),
@@ -103,8 +103,8 @@ COLUMNS: tuple[Column, ...] = (
       help="Organismes qui ont développé le système." + MULTI),
     C("partenaires", "Partenaires", "Acteurs", "orgs", IAT.partner, help="Partenaires du projet." + MULTI),
     C("territoires", "Territoires", "Acteurs", "territories", DCTERMS.spatial,
-      help="Code INSEE de la commune (5 caractères), SIREN de l'EPCI (9 chiffres), ou « departement:31 », "
-      "« region:76 », « nuts:FR10 »." + MULTI),
+      help="« Nom (code) » : code INSEE de la commune (5 caractères) ou SIREN de l'EPCI (9 chiffres), ou "
+      "« departement:31 », « region:76 », « nuts:FR10 » ; ex. « Villeneuve-sur-Exemple (99001) »." + MULTI),
     # what
     C("domaines", "Domaines", "Objet", "concepts", IAT.domain, "domaines", required=True,
       help="Domaines d'action publique concernés (liste)." + MULTI),
@@ -192,7 +192,7 @@ PARTS: tuple[Part, ...] = (
         C("lien", "lien", "Transparence", "iri", FOAF.page, help="Légifrance ou ELI."),
     ), 2, "Textes qui fondent le traitement."),
     Part("evaluations", "Évaluation", "evaluation", (
-        C("type", "type", "Transparence", "concept", DCTERMS.type, "evaluations"),
+        C("type", "type", "Transparence", "concept", DCTERMS.type, "evaluations", required=True),
         C("titre", "titre", "Transparence", "langtext", DCTERMS.title),
         C("date", "date", "Transparence", "date", DCTERMS.date),
         C("conclusions", "conclusions", "Transparence", "langtext", DCTERMS.abstract,
@@ -200,22 +200,22 @@ PARTS: tuple[Part, ...] = (
         C("lien", "lien", "Transparence", "iri", FOAF.page),
     ), 2, "Analyses d'impact réalisées (AIPD, FRIA, avis éthique…)."),
     Part("risques", "Risque", "risque", (
-        C("titre", "titre", "Transparence", "langtext", DCTERMS.title),
+        C("titre", "titre", "Transparence", "langtext", DCTERMS.title, required=True),
         C("description", "description", "Transparence", "langtext", DCTERMS.description),
         C("mesures", "mesure", "Transparence", "mitigations", IAT.mitigation,
           help="Mesure qui réduit ce risque (en YAML : une liste)."),
     ), 3, "Risques identifiés et mesures prises."),
     Part("impacts_metiers", "Impact métier", "impact-metier", (
-        C("famille", "famille de métiers", "Métiers", "concept", IAT.jobFamily, "metiers"),
-        C("nature", "nature de l'impact", "Métiers", "concept", IAT.impactKind, "impacts-metiers"),
+        C("famille", "famille de métiers", "Métiers", "concept", IAT.jobFamily, "metiers", required=True),
+        C("nature", "nature de l'impact", "Métiers", "concept", IAT.impactKind, "impacts-metiers", required=True),
         C("description", "description", "Métiers", "langtext", DCTERMS.description),
         C("agents", "agents concernés", "Métiers", "int", IAT.agentsConcerned),
         C("formation", "formation prévue", "Métiers", "bool", IAT.trainingProvided, help="oui / non"),
     ), 2, "Effets sur les métiers des agents."),
     Part("ressources", "Ressource partagée", "ressource", (
         C("type", "type", "Partage", "resource-type", None),
-        C("titre", "titre", "Partage", "langtext", DCTERMS.title),
-        C("lien", "lien", "Partage", "iri", DCAT.landingPage),
+        C("titre", "titre", "Partage", "langtext", DCTERMS.title, required=True),
+        C("lien", "lien", "Partage", "iri", DCAT.landingPage, required=True),
         C("licence", "licence", "Partage", "iri", DCTERMS.license, help="Adresse de la licence."),
     ), 2, "Jeux de données, modèles, code, cahiers des charges partagés."),
 )

@@ -110,7 +110,7 @@ class ConceptIndex:
             reused_graph += graph  # French labels the nomenclature may add to reused concepts
             for name in missing:
                 prefix = REUSED_SCHEMES[name]
-                iris = {s for s in reused_graph.subjects(RDF.type, SKOS.Concept) if str(s).startswith(prefix)}
+                iris = {s for s in reused_graph.subjects(RDF.type, SKOS.Concept) if str(s).startswith(prefix) and str(s) != prefix}
                 concepts = sorted((_concept(reused_graph, iri, prefix) for iri in iris), key=lambda c: c.notation)
                 schemes[name] = Scheme(name, name, concepts)
         return cls(schemes)

@@ -7,6 +7,7 @@ row or line, the column or key and the value. IRIs are absolute here (base + rel
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 from collections.abc import Callable
@@ -160,6 +161,7 @@ class Converter:
                 errors.append(self._error(row, cell, str(exc)))
             except _Unmatched as exc:
                 errors.append(self._error(row, cell, exc.message))
+        self._check_contact(row, cells, errors)
         self._dates(row, cells, use_case, errors)
         for part_key, groups in parts.items():
             self._parts(row, PARTS_BY_KEY[part_key], groups, use_case, errors)
@@ -175,7 +177,13 @@ class Converter:
             errors.append(self._error(row, cell, str(exc)))
             return None
         use_case.graph.add((use_case.iri, AIRO.isDeployedBy, org))
-        use_case.organisations[str(org)].add((org, RDF.type, AIRO.AIDeployer))
+        org_graph = use_case.organisations[str(org)]
+        org_graph.add((org, RDF.type, AIRO.AIDeployer))
+        # the public pages cited for the use case name its deployer: they are the organisation's sources too
+        sources = cells.get("sources")
+        for item in terms.split_multi(sources.value) if sources is not None else []:
+            with contextlib.suppress(terms.ValueProblem):  # reported once, on the use case
+                org_graph.add((org, DCTERMS.source, terms.iri(item)))
         return org
 
     def _org(self, name: str, use_case: UseCase) -> URIRef:
@@ -260,6 +268,8 @@ class Converter:
                 graph.add((unit, RDF.type, ORG.OrganizationalUnit))
                 graph.add((unit, SKOS.prefLabel, terms.lang_text(value)))
                 graph.add((unit, ORG.subOrganizationOf, organisation))
+                for source in use_case.organisations[str(organisation)].objects(organisation, DCTERMS.source):
+                    graph.add((unit, DCTERMS.source, source))
         elif kind == "territories":
             for item in terms.split_multi(value):
                 self._territory(use_case, *terms.territory(item))
@@ -268,11 +278,27 @@ class Converter:
         else:  # pragma: no cover - the table and this function are kept in step by the tests
             raise AssertionError(f"unknown kind {kind}")
 
-    def _territory(self, use_case: UseCase, kind: str, code: str) -> None:
+    def _check_contact(self, row: Row, cells: dict[str, Cell], errors: list) -> None:
+        given = {k: c for k, c in cells.items() if k in VCARD_PROPS and not terms.is_empty(c.value)}
+        if not given:
+            return
+        first = next(iter(given.values()))
+        if "contact_nom" not in given:
+            name = cells["contact_nom"].name if "contact_nom" in cells else BY_KEY["contact_nom"].header
+            errors.append(InputError(row.file, "champ obligatoire vide (un contact est donné)", first.line, name,
+                                     row.is_yaml))
+        if "contact_courriel" not in given and "contact_url" not in given:
+            errors.append(self._error(row, first, "le contact doit avoir un courriel ou une page de contact"))
+
+    def _territory(self, use_case: UseCase, kind: str, code: str, name: str | None) -> None:
+        """The use case links the territory; with a name ("Nom (code)"), it is described too."""
         place = URIRef(self.base + territory_iri(kind, code))
         graph = use_case.graph
         graph.add((use_case.iri, DCTERMS.spatial, place))
+        if name is None:
+            return
         graph.add((place, RDF.type, DCTERMS.Location))
+        graph.add((place, SKOS.prefLabel, Literal(name, lang="fr")))
         if kind == "nuts":
             graph.add((place, IAT.nutsCode, Literal(code)))
             graph.add((place, OWL.sameAs, NUTS[code]))
@@ -310,6 +336,13 @@ class Converter:
                 continue
             n += 1
             node = URIRef(self.base + part_iri(parent, part.fragment, n))
+            bare_link = part.key == "bases_legales" and set(cells) == {"lien"}
+            for column in part.columns:
+                if column.required and column.key not in cells and not bare_link:
+                    header = part.header(number, column) if not row.is_yaml else f"{part.key}[{number}].{column.key}"
+                    line = row.number if not row.is_yaml else row.lines.get(f"{part.key}[{number}]", row.number)
+                    errors.append(InputError(row.file, f"champ obligatoire vide (le groupe « {part.label} {number} » "
+                                             "est rempli)", line, header, row.is_yaml))
             triples: list[tuple] = []
             for column in part.columns:
                 cell = cells.get(column.key)
@@ -321,7 +354,7 @@ class Converter:
                     errors.append(self._error(row, cell, str(exc)))
                 except _Unmatched as exc:
                     errors.append(self._error(row, cell, exc.message))
-            if part.key == "bases_legales" and set(cells) == {"lien"}:
+            if bare_link:
                 for _, _, page in triples:
                     graph.add((subject, IAT.legalBasis, page))  # a bare Légifrance/ELI link is the basis itself
                 n -= 1
@@ -363,7 +396,7 @@ class Converter:
                 use_case.mitigations += 1
                 measure = URIRef(self.base + part_iri(use_case_iri(use_case.slug), "mesure", use_case.mitigations))
                 triples += [(node, column.prop, measure), (measure, RDF.type, IAT.Mitigation),
-                            (measure, DCTERMS.description, terms.lang_text(item))]
+                            (measure, DCTERMS.title, terms.lang_text(item))]
             return triples
         raise AssertionError(f"unknown part kind {kind}")  # pragma: no cover
 

@@ -100,7 +100,9 @@ def decimal(value: object) -> Literal:
             number = Decimal(raw)
         except InvalidOperation as exc:
             raise ValueProblem(f"« {text(value)} » n'est pas un montant (ex. « 45 000 »)") from exc
-    if number.is_integer():
+    if not number.is_finite() or number < 0:
+        raise ValueProblem(f"« {text(value)} » n'est pas un montant (ex. « 45 000 »)")
+    if number == number.to_integral_value():
         number = number.quantize(Decimal(1))
     return Literal(number, datatype=XSD.decimal)
 
@@ -159,10 +161,16 @@ _TERRITORY_KINDS = {"commune": "commune", "epci": "epci", "departement": "depart
                     "region": "region", "reg": "region", "nuts": "nuts", "pays": "pays"}
 
 
-def territory(value: object) -> tuple[str, str]:
-    """A territory reference -> (kind, code): "93051" (INSEE commune), "1053" (a commune code whose leading
-    zero a spreadsheet dropped), "200054781" (EPCI SIREN), "2A004", "departement:31", "region:76", "nuts:FR10"."""
-    raw = text(value).replace(" ", "")
+def territory(value: object) -> tuple[str, str, str | None]:
+    """A territory reference -> (kind, code, name): "Saint-Exemple (93051)", "93051" (INSEE commune),
+    "1053" (a commune code whose leading zero a spreadsheet dropped), "200054781" (EPCI SIREN), "2A004",
+    "departement:31", "Exemple-sur-Mer (region:76)", "nuts:FR10"."""
+    raw = text(value)
+    name = None
+    named = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", raw)
+    if named:
+        name, raw = named.group(1).strip(), named.group(2)
+    raw = raw.replace(" ", "")
     kind = None
     if ":" in raw:
         prefix, raw = raw.split(":", 1)
@@ -186,4 +194,4 @@ def territory(value: object) -> tuple[str, str]:
             )
     if not re.fullmatch(r"[0-9A-Z]{1,9}", code):
         raise ValueProblem(f"« {text(value)} » n'est pas un code de territoire")
-    return kind, code
+    return kind, code, name

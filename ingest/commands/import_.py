@@ -19,7 +19,7 @@ from rdflib.namespace import DCTERMS
 from ingest.concepts import NOMENCLATURE_DIR, ConceptIndex
 from ingest.contribution import Converter, UseCase
 from ingest.rdfio import RDFReadError, read_graph, turtle_text
-from ingest.readers import InputError, read_rows
+from ingest.readers import InputError, Row, read_rows
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -80,8 +80,13 @@ class ImportFailed(Exception):
         super().__init__("\n".join(errors))
 
 
-def plan_import(files: list[Path], data_dir: Path, base: str, nomenclature: Path, today: dt.date) -> list[Output]:
-    """Read, convert and validate everything; return the files to write, or raise :class:`ImportFailed`."""
+def plan_import(files: list[Path], data_dir: Path, base: str, nomenclature: Path, today: dt.date,
+                validate: bool = True) -> list[Output]:
+    """Read, convert and validate everything; return the files to write, or raise :class:`ImportFailed`.
+
+    ``validate=False`` skips SHACL (the shapes check against the project's own nomenclature, so a
+    converter test on another nomenclature cannot use them).
+    """
     index = ConceptIndex.load(nomenclature)
     errors: list[InputError] = []
     created = _ExistingCreated(data_dir, base)
@@ -105,9 +110,12 @@ def plan_import(files: list[Path], data_dir: Path, base: str, nomenclature: Path
     if errors:
         raise ImportFailed([str(e) for e in _dedupe(errors)], 2)
     outputs = _outputs(use_cases, data_dir, base)
-    violations = _validate(use_cases, outputs, base)
-    if violations:
-        raise ImportFailed(violations, 1)
+    if validate:
+        violations, warnings = _validate(use_cases)
+        if violations:
+            raise ImportFailed(violations, 1)
+        for warning in warnings:
+            print(f"avertissement : {warning}")
     return outputs
 
 
@@ -186,32 +194,32 @@ def _output(path: Path, text: str, kind: str) -> Output:
     return Output(path, text, kind, status)
 
 
-def _validate(use_cases: list[UseCase], outputs: list[Output], base: str) -> list[str]:
-    """SHACL violations of the imported records (with the organisations they name), as French lines.
+def _validate(use_cases: list[UseCase]) -> tuple[list[str], list[str]]:
+    """SHACL violations and warnings of the imported records (with the organisations they name), as
+    French lines naming the file and row each resource came from.
 
-    Uses ``ingest.validate.validate_graph`` when it is available (it is written alongside this command).
+    Uses ``ingest.validate.validate_graph`` (shapes/, ontology/ and the nomenclature).
     """
-    try:
-        from ingest.validate import validate_graph
-    except ImportError:
-        return []
+    from ingest.validate import validate_graph
+
     graph = Graph()
+    owners: dict[str, Row] = {}
     for use_case in use_cases:
         graph += use_case.graph
-        for org in use_case.organisations.values():
+        for subject in set(use_case.graph.subjects()):
+            owners.setdefault(str(subject), use_case.row)
+        for iri, org in use_case.organisations.items():
             graph += org
-    for output in outputs:
-        if output.kind == "organisation":
-            continue
+            owners.setdefault(iri, use_case.row)
     report = validate_graph(graph)
-    if getattr(report, "conforms", True):
-        return []
-    return _violation_lines(report)
-
-
-def _violation_lines(report: object) -> list[str]:
-    results = getattr(report, "violations", None)
-    if results is None:
-        results = [r for r in getattr(report, "results", []) if "Violation" in str(getattr(r, "severity", ""))]
-    lines = [str(result) for result in results]
-    return lines or [str(report)]
+    violations, warnings = [], []
+    for result in report.results:
+        row = owners.get(result.focus_node)
+        where = f"{row.file}, ligne {row.number}" if row is not None else str(result.focus_node)
+        field = f"« {result.path_label} » : " if result.path_label else ""
+        value = f" (valeur : {result.value})" if result.value else ""
+        line = f"{where} : {field}{result.message_fr}{value}"
+        target = violations if result.severity == "Violation" else warnings
+        if line not in target:
+            target.append(line)
+    return violations, warnings
