@@ -1,0 +1,440 @@
+"""Build the library: read, validate, load the on-disk store, write dumps and manifest, swap atomically.
+
+Layout of the var directory (see docs/ARCHITECTURE.md, "Build")::
+
+    var/
+      current -> builds/{id}          relative symlink, swapped with os.replace
+      builds/{id}/                    complete builds (the 2 latest + current are kept)
+      builds/.tmp-{id}/               a build in progress (removed when it fails; stale ones pruned)
+      .build.lock                     one build at a time (flock)
+
+A build is written completely in ``builds/.tmp-{id}/`` (store closed, files flushed, manifest last),
+renamed to ``builds/{id}/`` and only then made current: a build that fails or is killed never touches
+``current``. Violations stop the build (exit 1) with the French report; warnings are counted, summarised
+and published with the build.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import gc
+import os
+import resource
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import NamedNode, RdfFormat, Store
+from rdflib import Graph
+from tqdm import tqdm
+
+from ingest import iris
+from ingest.csv_export import CSV_NAME, SCHEMA_NAME, write_csv
+from ingest.dumps import write_dumps
+from ingest.manifest import (
+    MANIFEST_FORMAT,
+    code_version,
+    file_entry,
+    input_digest,
+    read_manifest,
+    write_manifest,
+)
+from ingest.namespaces import bind_prefixes
+from ingest.rdfio import RDFReadError, rdf_files, read_graph
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+KEEP_BUILDS = 2  # besides current
+REPORT_LIMIT = 200  # violations printed; the published report lists them all
+TMP_PREFIX = ".tmp-"
+EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+
+# fixed named graphs (docs/ARCHITECTURE.md); one more per register in ingest.sources
+GRAPH_LIBRARY, GRAPH_NOMENCLATURE, GRAPH_SHAPES = "bibliotheque", "nomenclature", "formes"
+
+
+class BuildError(Exception):
+    """A build that cannot be made; ``str()`` is a French message naming the file or step."""
+
+
+@dataclass
+class BuildOptions:
+    base_url: str
+    var_dir: Path
+    root: Path = PROJECT_ROOT  # holds ontology/, shapes/, data/ and sources/
+    data_dir: Path | None = None  # default: root/data
+    sources: list[Any] | None = None  # default: ingest.sources.SOURCES (objects with name, graph, path, load)
+    jobs: int = 1
+    if_needed: bool = False
+    quiet: bool = False
+    validation: str = "auto"  # auto | graphe | fiches (see ingest.validation_runner)
+
+    @property
+    def data(self) -> Path:
+        return self.data_dir if self.data_dir is not None else self.root / "data"
+
+    def source_list(self) -> list[Any]:
+        if self.sources is not None:
+            return list(self.sources)
+        from ingest.sources import SOURCES
+
+        return list(SOURCES)
+
+
+@dataclass
+class BuildResult:
+    status: str  # built | skipped | invalid
+    build_id: str | None = None
+    build_dir: Path | None = None
+    manifest: dict[str, Any] | None = None
+    report: str = ""
+    steps: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_VIOLATIONS if self.status == "invalid" else EXIT_OK
+
+
+def current_dir(var_dir: Path) -> Path | None:
+    """The directory ``var/current`` points to, or None when there is no complete build yet."""
+    link = var_dir / "current"
+    if not link.is_symlink() and not link.exists():
+        return None
+    target = link.resolve()
+    return target if target.is_dir() else None
+
+
+def compute_digest(opts: BuildOptions) -> str:
+    roots = [
+        ("ontology", opts.root / "ontology"),
+        ("shapes", opts.root / "shapes"),
+        ("data", opts.data),
+    ]
+    roots += [(f"source:{s.name}:{s.graph}", Path(s.path)) for s in opts.source_list()]
+    return input_digest(roots, extra=[f"code={code_version()}", f"base={opts.base_url}"])
+
+
+def peak_memory_mb() -> float:
+    """Peak resident memory of this process and of its finished children (process pool), in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(max(own, children) / 1024, 1)  # ru_maxrss is in KiB on Linux
+
+
+@contextmanager
+def _lock(var_dir: Path) -> Iterator[None]:
+    var_dir.mkdir(parents=True, exist_ok=True)
+    with (var_dir / ".build.lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise BuildError(f"{var_dir} : une autre construction est en cours (verrou .build.lock)") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(root: Path) -> None:
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
+    for path in [*sorted(p for p in root.rglob("*") if p.is_dir()), root]:
+        _fsync_dir(path)
+
+
+def swap_current(var_dir: Path, build_dir: Path) -> None:
+    """Point ``var/current`` at ``build_dir`` atomically (relative symlink replaced with os.replace)."""
+    target = os.path.relpath(build_dir, var_dir)
+    tmp_link = var_dir / f".current.{os.getpid()}.tmp"
+    tmp_link.unlink(missing_ok=True)
+    os.symlink(target, tmp_link)
+    os.replace(tmp_link, var_dir / "current")
+    _fsync_dir(var_dir)
+
+
+def prune(var_dir: Path, keep: int = KEEP_BUILDS) -> list[Path]:
+    """Remove stale temporary builds and all complete builds but the ``keep`` latest and current.
+
+    Called under the build lock, so no temporary build belongs to a live build.
+    """
+    builds = var_dir / "builds"
+    if not builds.is_dir():
+        return []
+    current = current_dir(var_dir)
+    complete = sorted(p for p in builds.iterdir() if p.is_dir() and not p.name.startswith("."))
+    removed = [p for p in builds.iterdir() if p.name.startswith(TMP_PREFIX)]
+    removed += [p for p in complete[: max(len(complete) - keep, 0)] if current is None or p.resolve() != current]
+    for path in removed:
+        shutil.rmtree(path, ignore_errors=True)
+    return removed
+
+
+def _new_build_id(digest: str, builds: Path) -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    build_id = f"{stamp}-{digest[:8]}"
+    n = 1
+    while (builds / build_id).exists() or (builds / f"{TMP_PREFIX}{build_id}").exists():
+        n += 1
+        build_id = f"{stamp}-{digest[:8]}-{n}"
+    return build_id
+
+
+class _Steps:
+    """Times each named step; prints nothing itself."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - start, 3)
+
+
+def _progress(opts: BuildOptions, iterable, desc: str, total: int | None = None):
+    disable = opts.quiet or not sys.stderr.isatty()
+    return tqdm(iterable, desc=desc, total=total, unit="", file=sys.stderr, disable=disable, leave=False)
+
+
+# parts of ontology/ loaded into graphe/nomenclature (ontology/examples/ holds sample records, not loaded)
+ONTOLOGY_PARTS = ("nomenclature", "reference")
+
+
+def ontology_files(ontology_dir: Path) -> list[Path]:
+    """The RDF files of graphe/nomenclature: ontology/*.ttl, ontology/nomenclature/, ontology/reference/."""
+    if not ontology_dir.is_dir():
+        return []
+    top = [p for p in rdf_files([ontology_dir]) if p.parent == ontology_dir]
+    return top + rdf_files([ontology_dir / part for part in ONTOLOGY_PARTS if (ontology_dir / part).is_dir()])
+
+
+def _read_files(paths: list[Path], base: str) -> Graph:
+    graph = bind_prefixes(Graph())
+    for path in paths:
+        read_graph(path, base, graph)
+    return graph
+
+
+def _read_dir(folder: Path, base: str) -> Graph:
+    return _read_files(rdf_files([folder]) if folder.is_dir() else [], base)
+
+
+def read_inputs(opts: BuildOptions) -> tuple[dict[str, Graph], dict[str, str]]:
+    """Read every input into one rdflib graph per named graph (short name -> graph), in load order.
+
+    Returns the graphs and, for each register graph, the source name it came from.
+    """
+    from ingest.importers.common import RegisterImportError
+
+    base = opts.base_url
+    try:
+        graphs: dict[str, Graph] = {
+            GRAPH_NOMENCLATURE: _read_files(ontology_files(opts.root / "ontology"), base),
+            GRAPH_SHAPES: _read_dir(opts.root / "shapes", base),
+            GRAPH_LIBRARY: _read_dir(opts.data, base),
+        }
+    except RDFReadError as exc:
+        raise BuildError(str(exc)) from exc
+    origin: dict[str, str] = {}
+    sources = opts.source_list()
+    for source in _progress(opts, sources, "Import des registres", total=len(sources)):
+        try:
+            graph = source.load(base)
+        except (RegisterImportError, RDFReadError) as exc:
+            raise BuildError(f"source « {source.name} » : {exc}") from exc
+        except OSError as exc:  # a missing or unreadable file the importer needs
+            raise BuildError(f"source « {source.name} » : fichier illisible ({exc})") from exc
+        if source.graph in graphs:
+            graphs[source.graph] += graph
+        else:
+            graphs[source.graph] = graph
+        origin[source.graph] = source.name
+    return graphs, origin
+
+
+def load_store(store_dir: Path, graphs: dict[str, Graph], base: str, opts: BuildOptions) -> Store:
+    """Create the on-disk store and bulk-load each graph (as N-Triples) into its named graph."""
+    store = Store(str(store_dir))
+    for name, graph in _progress(opts, graphs.items(), "Chargement du store", total=len(graphs)):
+        data = graph.serialize(format="nt", encoding="utf-8")
+        store.bulk_load(input=data, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph_iri(base, name)))
+    store.flush()
+    return store
+
+
+def graph_iri(base: str, name: str) -> str:
+    return base + iris.graph_iri(name)
+
+
+def store_counts(store: Store) -> dict[str, int]:
+    """Triples per named graph IRI, counted by the store itself."""
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    return {row["g"].value: int(row["n"].value) for row in store.query(query)}
+
+
+def distinct_triples(store: Store) -> int:
+    query = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+    return int(next(iter(store.query(query, use_default_graph_as_union=True)))["n"].value)
+
+
+def run_build(opts: BuildOptions) -> BuildResult:
+    """Build into ``opts.var_dir``; raises BuildError for unreadable input, returns ``invalid`` on violations."""
+    from ingest.validation_runner import validate_graphs
+
+    if not opts.base_url.endswith("/"):
+        raise BuildError(f"URL de base « {opts.base_url} » : elle doit finir par « / »")
+    steps = _Steps()
+    var_dir = opts.var_dir
+    builds = var_dir / "builds"
+    with _lock(var_dir):
+        digest = compute_digest(opts)
+        current = current_dir(var_dir)
+        if opts.if_needed and current is not None:
+            manifest = read_manifest(current)
+            if manifest and manifest.get("input_digest") == digest:
+                return BuildResult("skipped", manifest.get("build_id"), current, manifest)
+        builds.mkdir(parents=True, exist_ok=True)
+        prune(var_dir)  # stale temporary builds of killed runs
+        build_id = _new_build_id(digest, builds)
+        tmp = builds / f"{TMP_PREFIX}{build_id}"
+        tmp.mkdir()
+        try:
+            result = _build_into(opts, tmp, build_id, digest, steps, validate_graphs)
+            if result.status != "built":
+                shutil.rmtree(tmp, ignore_errors=True)
+                return result
+            with steps("bascule"):
+                _fsync_tree(tmp)
+                final = builds / build_id
+                os.rename(tmp, final)
+                _fsync_dir(builds)
+                swap_current(var_dir, final)
+                prune(var_dir)
+            result.build_dir = final
+            result.steps = dict(steps.seconds)
+            return result
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+
+def _build_into(opts, tmp: Path, build_id: str, digest: str, steps: _Steps, validate_graphs) -> BuildResult:
+    base = opts.base_url
+    with steps("lecture"):
+        graphs, origin = read_inputs(opts)
+    data_graphs = [name for name in graphs if name not in (GRAPH_NOMENCLATURE, GRAPH_SHAPES)]
+    with steps("validation"):
+        validation = validate_graphs(
+            {name: graphs[name] for name in data_graphs},
+            nomenclature=graphs[GRAPH_NOMENCLATURE],
+            shapes=graphs[GRAPH_SHAPES],
+            method=opts.validation,
+            jobs=opts.jobs,
+            progress=lambda it, desc, total=None: _progress(opts, it, desc, total),
+        )
+    if validation.violations:
+        return BuildResult("invalid", build_id, report=validation.text_fr(limit=REPORT_LIMIT),
+                           steps=dict(steps.seconds))
+
+    names = {name: graph_iri(base, name) for name in graphs}
+    with steps("chargement"):
+        store = load_store(tmp / "store", graphs, base, opts)
+    del graphs
+    gc.collect()
+    dumps_dir = tmp / "dumps"
+    with steps("dumps"):
+        bar = _progress(opts, None, "Dumps", total=5 + len(names))
+        dumps = write_dumps(store, dumps_dir, names, progress=lambda _name: bar.update())
+        bar.close()
+    with steps("csv"):
+        csv_path, schema_path, use_cases = write_csv(store, dumps_dir, names)
+    counts = store_counts(store)
+    union = distinct_triples(store)
+    store.flush()
+    del store
+    gc.collect()  # pyoxigraph closes the RocksDB store when the object is dropped
+
+    validation_path = dumps_dir / "rapport-validation.txt"
+    validation_path.write_text(validation.text_fr() + "\n", encoding="utf-8")
+    findings_path = dumps_dir / "rapport-validation.json"
+    findings_path.write_text(validation.findings_json(), encoding="utf-8")
+    files = [file_entry(tmp, d.path, d.media_type, **d.manifest_extra()) for d in dumps]
+    files.append(file_entry(tmp, csv_path, "text/csv", compress_format=None, graph=None,
+                            title_fr="Cas d'usage (CSV, une ligne par cas)",
+                            title_en="Use cases (CSV, one row per use case)",
+                            schema=f"dumps/{SCHEMA_NAME}"))
+    files.append(file_entry(tmp, schema_path, "application/json", compress_format=None, graph=None,
+                            title_fr=f"Schéma de table (Frictionless) de {CSV_NAME}",
+                            title_en=f"Frictionless Table Schema of {CSV_NAME}"))
+    files.append(file_entry(tmp, validation_path, "text/plain", compress_format=None, graph=None,
+                            title_fr="Rapport de validation SHACL", title_en="SHACL validation report"))
+    files.append(file_entry(tmp, findings_path, "application/json", compress_format=None, graph=None,
+                            title_fr="Résultats de validation SHACL (JSON)",
+                            title_en="SHACL validation results (JSON)"))
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "build_id": build_id,
+        "base_url": base,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "input_digest": digest,
+        "code_version": code_version(),
+        "graphs": {
+            name: {
+                "iri": iri,
+                "triples": counts.get(iri, 0),
+                "use_cases": use_cases.get(name, 0),
+                "source": origin.get(name),
+            }
+            for name, iri in names.items()
+        },
+        "triples": {"quads": sum(counts.values()), "distinct_triples": union},
+        "use_cases": {name: n for name, n in use_cases.items() if name in data_graphs},
+        "validation": validation.summary(),
+        "store": "store",
+        "files": files,
+        "steps": dict(steps.seconds),
+        "peak_memory_mb": peak_memory_mb(),
+    }
+    write_manifest(tmp, manifest)
+    return BuildResult("built", build_id, tmp, manifest, report=validation.text_fr(limit=REPORT_LIMIT))
+
+
+def summary_fr(result: BuildResult) -> str:
+    """The final French summary printed by the command."""
+    manifest = result.manifest or {}
+    if result.status == "skipped":
+        return (f"Rien à reconstruire : la construction {result.build_id} est à jour "
+                f"(aucune entrée modifiée).")
+    lines = [f"Construction {result.build_id} publiée dans {result.build_dir}."]
+    lines.append("Cas d'usage et triplets par graphe :")
+    for name, info in manifest.get("graphs", {}).items():
+        lines.append(f"  - {name:<26} {info['use_cases']:>6} cas d'usage {info['triples']:>9} triplets")
+    triples = manifest.get("triples", {})
+    lines.append(f"Total : {triples.get('quads', 0)} triplets ({triples.get('distinct_triples', 0)} distincts "
+                 "dans l'union).")
+    validation = manifest.get("validation", {})
+    lines.append(f"Validation ({validation.get('method')}) : {validation.get('violations', 0)} violation(s), "
+                 f"{validation.get('warnings', 0)} avertissement(s).")
+    steps = {**manifest.get("steps", {}), **result.steps}
+    lines.append("Durées : " + ", ".join(f"{name} {sec:.1f} s" for name, sec in steps.items())
+                 + f" ; total {sum(steps.values()):.1f} s.")
+    lines.append(f"Mémoire maximale : {peak_memory_mb()} Mo.")
+    return "\n".join(lines)

@@ -1,0 +1,230 @@
+"""The CSV of use cases (one row per use case of every named graph) and its Frictionless Table Schema.
+
+Concept values are written as their French label (English, then any label, then notation as fallbacks);
+organisations and territories as their label, with the organisation's IRI in its own column; multiple
+values are sorted and joined by `` ; ``; dates are ISO 8601. The columns are declared once, in
+``FIELDS``, from which both the CSV and ``cas-usage.schema.json`` are written, so they cannot drift.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import Literal, NamedNode, Store
+from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS
+
+from ingest.namespaces import AIRO, DCAT, EU_AIACT, IAT, SCHEMA
+
+CSV_NAME = "cas-usage.csv"
+SCHEMA_NAME = "cas-usage.schema.json"
+SEPARATOR = " ; "
+_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+_LABEL_ORDER = ("fr", "en")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    title: str
+    description: str
+    prop: str | None = None  # predicate IRI read for this column (None: computed)
+    kind: str = "text"  # text | iri | label | date | period | boolean
+    type: str = "string"  # Table Schema type
+    constraints: dict[str, Any] = field(default_factory=dict)
+    format: str | None = None
+
+
+def _concept(name: str, title: str, prop: str, scheme: str) -> Column:
+    return Column(
+        name,
+        title,
+        f"libellé français du ou des concepts du schéma « {scheme} » de la nomenclature ; plusieurs valeurs séparées par « ; »",
+        prop,
+        "label",
+    )
+
+
+FIELDS: list[Column] = [
+    Column("iri", "IRI du cas d'usage", "identifiant pérenne (IRI) du cas d'usage", None, "iri",
+           constraints={"required": True}, format="uri"),
+    Column("graphe", "Graphe (source)", "graphe nommé d'où vient le cas d'usage : « bibliotheque » pour la "
+           "bibliothèque, sinon le registre importé", None, constraints={"required": True}),
+    Column("identifiant", "Identifiant", "identifiant du cas d'usage dans sa source", str(DCTERMS.identifier)),
+    Column("titre", "Titre", "titre du cas d'usage (français de préférence, sinon langue de la source)",
+           str(DCTERMS.title), constraints={"required": True}),
+    Column("langue", "Langue", "code ISO 639-1 de la langue des textes du cas d'usage", str(DCTERMS.language),
+           "iri-code", constraints={"pattern": "^[a-z]{2}$"}),
+    Column("resume", "Résumé", "résumé du cas d'usage", str(DCTERMS.abstract)),
+    Column("description", "Description", "description détaillée", str(DCTERMS.description)),
+    Column("mots_cles", "Mots-clés", "mots-clés, séparés par « ; »", str(DCAT.keyword), "all-text"),
+    Column("organisation", "Organisation (IRI)", "IRI de l'organisation qui déploie le système ; plusieurs "
+           "valeurs séparées par « ; »", str(AIRO.isDeployedBy), "iri"),
+    Column("organisation_nom", "Organisation", "nom de l'organisation qui déploie le système",
+           str(AIRO.isDeployedBy), "label"),
+    Column("territoire", "Territoire", "territoire concerné (nom)", str(DCTERMS.spatial), "label"),
+    _concept("domaines", "Domaines", str(IAT.domain), "domaines"),
+    _concept("finalites", "Finalités", str(IAT.purpose), "finalites"),
+    _concept("techniques", "Techniques d'IA", str(IAT.technique), "techniques"),
+    _concept("stade", "Stade", str(IAT.stage), "stades"),
+    _concept("publics", "Publics", str(IAT.audience), "publics"),
+    _concept("benefices", "Bénéfices attendus", str(IAT.expectedBenefit), "benefices"),
+    _concept("automatisation", "Niveau d'automatisation", str(IAT.automationLevel), "automatisation"),
+    _concept("controle_humain", "Contrôle humain", str(IAT.humanOversight), "controle-humain"),
+    _concept("donnees", "Catégories de données", str(IAT.dataCategory), "donnees"),
+    _concept("mode_realisation", "Mode de réalisation", str(IAT.deliveryMode), "modes-realisation"),
+    _concept("hebergement", "Hébergement", str(IAT.hosting), "hebergement"),
+    Column("niveau_risque", "Niveau de risque (AI Act)", "niveau de risque au sens du règlement européen sur "
+           "l'IA (concept DPV réutilisé)", str(EU_AIACT.hasRiskLevel), "label"),
+    Column("decision_individuelle", "Décision individuelle", "le système concourt à une décision "
+           "administrative individuelle (article L311-3-1 du CRPA)", str(IAT.individualDecision), "boolean",
+           type="boolean"),
+    Column("date_debut", "Début", "date de début (AAAA, AAAA-MM ou AAAA-MM-JJ)", str(SCHEMA.startDate),
+           "period", constraints={"pattern": _DATE_PATTERN}),
+    Column("date_fin", "Fin", "date de fin (AAAA, AAAA-MM ou AAAA-MM-JJ)", str(SCHEMA.endDate), "period",
+           constraints={"pattern": _DATE_PATTERN}),
+    Column("page_publique", "Page publique", "page web publique décrivant le cas d'usage",
+           str(DCAT.landingPage), "iri"),
+    Column("code_source", "Code source", "dépôt du code source", str(SCHEMA.codeRepository), "iri"),
+    Column("sources", "Sources", "pages publiques qui établissent les faits décrits, séparées par « ; »",
+           str(DCTERMS.source), "iri"),
+    Column("derive_de", "Dérivé de", "fiche de registre ou fichier d'origine", str(PROV.wasDerivedFrom), "iri"),
+    Column("cree_le", "Créé le", "date de création de la fiche (ISO 8601)", str(DCTERMS.created), "date",
+           type="date"),
+    Column("modifie_le", "Modifié le", "date de dernière modification de la fiche (ISO 8601)",
+           str(DCTERMS.modified), "date", type="date"),
+]
+
+_LABEL_PROPS = (str(SKOS.prefLabel), str(RDFS.label), str(SKOS.notation))
+
+
+def table_schema(graph_names: list[str]) -> dict[str, Any]:
+    """The Frictionless Table Schema of the CSV."""
+    fields = []
+    for col in FIELDS:
+        spec: dict[str, Any] = {"name": col.name, "title": col.title, "description": col.description,
+                                "type": col.type}
+        if col.format:
+            spec["format"] = col.format
+        constraints = dict(col.constraints)
+        if col.name == "graphe":
+            constraints["enum"] = list(graph_names)
+        if constraints:
+            spec["constraints"] = constraints
+        fields.append(spec)
+    return {
+        "$schema": "https://specs.frictionlessdata.io/schemas/table-schema.json",
+        "fields": fields,
+        "primaryKey": ["iri", "graphe"],
+        "missingValues": [""],
+    }
+
+
+def _labels(store: Store) -> dict[str, dict[str, str]]:
+    """IRI -> {language or "" -> label}, from every graph (skos:prefLabel, then rdfs:label, notation)."""
+    labels: dict[str, dict[str, str]] = {}
+    query = (
+        "SELECT ?s ?p ?l WHERE { VALUES ?p { "
+        + " ".join(f"<{p}>" for p in _LABEL_PROPS)
+        + " } GRAPH ?g { ?s ?p ?l } FILTER(isIRI(?s) && isLiteral(?l)) }"
+    )
+    rank = {p: i for i, p in enumerate(_LABEL_PROPS)}
+    best: dict[tuple[str, str], int] = {}
+    for row in store.query(query):
+        subject, prop, lit = row["s"].value, row["p"].value, row["l"]
+        key = (subject, lit.language or "")
+        if key not in best or rank[prop] < best[key] or (
+            rank[prop] == best[key] and lit.value < labels[subject][key[1]]
+        ):
+            best[key] = rank[prop]
+            labels.setdefault(subject, {})[key[1]] = lit.value
+    return labels
+
+
+def _pick_label(iri: str, labels: dict[str, dict[str, str]]) -> str:
+    by_lang = labels.get(iri)
+    if not by_lang:
+        return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    for lang in _LABEL_ORDER:
+        if lang in by_lang:
+            return by_lang[lang]
+    return by_lang[sorted(by_lang)[0]]
+
+
+def _pick_text(values: list[Literal]) -> str:
+    by_lang: dict[str, str] = {}
+    for lit in sorted(values, key=lambda v: v.value):
+        by_lang.setdefault(lit.language or "", lit.value)
+    for lang in (*_LABEL_ORDER, ""):
+        if lang in by_lang:
+            return by_lang[lang]
+    return by_lang[sorted(by_lang)[0]] if by_lang else ""
+
+
+def _cell(col: Column, values: list, labels: dict[str, dict[str, str]]) -> str:
+    if not values:
+        return ""
+    if col.kind == "text":
+        return _pick_text([v for v in values if isinstance(v, Literal)])
+    if col.kind == "all-text":
+        return SEPARATOR.join(sorted({v.value for v in values}))
+    if col.kind == "iri":
+        return SEPARATOR.join(sorted({v.value for v in values if isinstance(v, NamedNode)}))
+    if col.kind == "iri-code":
+        return sorted(v.value.rstrip("/").rsplit("/", 1)[-1] for v in values)[0]
+    if col.kind == "label":
+        return SEPARATOR.join(sorted({_pick_label(v.value, labels) for v in values if isinstance(v, NamedNode)}))
+    if col.kind == "boolean":
+        return "true" if any(v.value in ("true", "1") for v in values) else "false"
+    if col.kind == "date":
+        return sorted(v.value[:10] for v in values)[0 if col.name == "cree_le" else -1]
+    if col.kind == "period":
+        return sorted(v.value[:10] for v in values)[0 if col.name == "date_debut" else -1]
+    raise ValueError(col.kind)
+
+
+def use_case_rows(store: Store, graphs: dict[str, str]) -> list[dict[str, str]]:
+    """One dict per (use case, graph), in graph order then IRI order."""
+    labels = _labels(store)
+    props = {col.prop for col in FIELDS if col.prop}
+    name_of = {iri: name for name, iri in graphs.items()}
+    # every use case has at least its rdf:type row, so each one gets a CSV row
+    query = f"SELECT ?g ?uc ?p ?o WHERE {{ GRAPH ?g {{ ?uc a <{IAT.UseCase}> ; ?p ?o }} }}"
+    records: dict[tuple[str, str], dict[str, list]] = {}
+    for row in store.query(query):
+        graph = row["g"].value
+        if graph not in name_of:
+            continue
+        values = records.setdefault((name_of[graph], row["uc"].value), {})
+        if row["p"].value in props:
+            values.setdefault(row["p"].value, []).append(row["o"])
+    order = {name: i for i, name in enumerate(graphs)}
+    rows = []
+    for (graph, iri), values in sorted(records.items(), key=lambda item: (order[item[0][0]], item[0][1])):
+        row = {"iri": iri, "graphe": graph}
+        for col in FIELDS:
+            if col.prop:
+                row[col.name] = _cell(col, values.get(col.prop, []), labels)
+        rows.append(row)
+    return rows
+
+
+def write_csv(store: Store, dumps_dir: Path, graphs: dict[str, str]) -> tuple[Path, Path, dict[str, int]]:
+    """Write the CSV and its Table Schema; returns both paths and the number of rows per graph."""
+    rows = use_case_rows(store, graphs)
+    csv_path = dumps_dir / CSV_NAME
+    with csv_path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=[col.name for col in FIELDS], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    schema_path = dumps_dir / SCHEMA_NAME
+    schema_path.write_text(
+        json.dumps(table_schema(list(graphs)), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    counts = {name: 0 for name in graphs}
+    for row in rows:
+        counts[row["graphe"]] += 1
+    return csv_path, schema_path, counts
