@@ -475,3 +475,14 @@ def test_example_respects_domains_and_class_ranges(example_with_ontology: Graph)
         }""",
         "values not typed with the range of their property",
     )
+
+
+@pytest.mark.parametrize("ttl,jsonld", example_pairs(), ids=lambda p: p.name)
+def test_example_conforms_to_the_shapes(ttl: Path, jsonld: Path) -> None:
+    """The example stays true: it conforms to shapes/ with the nomenclature (warnings included)."""
+    from ingest.validate import validate_files
+
+    for path in (ttl, jsonld):
+        report = validate_files([path], EXAMPLE_BASE)
+        problems = [f"{r.severity} {r.focus_node} {r.path} {r.value}: {r.message_en}" for r in report.results]
+        assert report.conforms and not problems, f"{path.name}:\n  " + "\n  ".join(problems)
