@@ -210,6 +210,9 @@ def map_v1_record(rg: RecordGraph, record: dict, path: Path | str, source) -> UR
         node = URIRef(iris.part_iri(str(uc), "risque", 1))
         g.add((uc, AIRO.hasRisk, node))
         g.add((node, RDF.type, IAT.Risk))
+        # the standard has one free text for risks: its first sentence (cut at 150 characters) is the title
+        first = re.split(r"(?<=[.!?])\s|\n", risks, maxsplit=1)[0]
+        g.add((node, DCTERMS.title, Literal(common.summary(first, 150), lang=LANG)))
         g.add((node, DCTERMS.description, Literal(risks, lang=LANG)))
     if not _links(rg, uc, record.get("lawful_basis_grouping"), "base-legale", IAT.legalBasis, None):
         legal = strip_html(record.get("lawful_basis"))
@@ -217,14 +220,28 @@ def map_v1_record(rg: RecordGraph, record: dict, path: Path | str, source) -> UR
             node = URIRef(iris.part_iri(str(uc), "base-legale", 1))
             g.add((uc, IAT.legalBasis, node))
             g.add((node, DCTERMS.title, Literal(legal, lang=LANG)))
-    if not _links(rg, uc, record.get("impacttoetsen_grouping"), "evaluation", DPV.hasImpactAssessment,
-                  IAT.ImpactAssessment):
-        assessment = strip_html(record.get("impacttoetsen"))
-        if assessment:
-            node = URIRef(iris.part_iri(str(uc), "evaluation", 1))
-            g.add((uc, DPV.hasImpactAssessment, node))
-            g.add((node, RDF.type, IAT.ImpactAssessment))
-            g.add((node, DCTERMS.description, Literal(assessment, lang=LANG)))
+    assessments = [(clean(item.get("title")), clean(item.get("link")), "") for item in
+                   record.get("impacttoetsen_grouping") or [] if clean(item.get("title"))]
+    if not assessments and strip_html(record.get("impacttoetsen")):
+        text = strip_html(record.get("impacttoetsen"))
+        assessments = [(text, "", text)]
+    count = 0
+    for title, link, description in assessments:
+        kinds = mapping("nl-evaluations").iris(title, path, key, "impacttoetsen")
+        if not kinds:  # e.g. a text saying that no assessment applies
+            continue
+        count += 1
+        node = URIRef(iris.part_iri(str(uc), "evaluation", count))
+        g.add((uc, DPV.hasImpactAssessment, node))
+        g.add((node, RDF.type, IAT.ImpactAssessment))
+        for kind in kinds:
+            g.add((node, DCTERMS.type, kind))
+        if description:
+            g.add((node, DCTERMS.description, Literal(description, lang=LANG)))
+            title = common.summary(title, 150)
+        g.add((node, DCTERMS.title, Literal(title, lang=LANG)))
+        for page in common.urls_in_cell(link):
+            g.add((node, FOAF.page, URIRef(page)))
     for item in record.get("source_data_grouping") or []:
         for link in common.urls_in_cell(clean(item.get("link"))):
             g.add((uc, DPV.hasDataSource, URIRef(link)))

@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, XSD
+from rdflib.namespace import DCAT, DCTERMS, ORG, RDF, RDFS, XSD
 
 from ingest import iris
 from ingest.importers import common
@@ -39,12 +39,13 @@ AI_CLASSES = (
     "AI Classification Subdomain (II) (Other III)",
 )
 AI_KEYWORDS, APPLICATION, FUNDING = "AI Keywords", "Application type", "Funding source"
+COLLABORATION = "Collaboration type"
 SOURCE_TEXT, STORIES = "Source", "Stories link"
 OPEN_INPUT, OPEN_OUTPUT = "Open components in input", "Open components in output"
 REQUIRED = (ID, NAME, DESCRIPTION, COUNTRY, NUTS_CODE, ORGANISATION, COFOG_1, COFOG_2, STATUS, UPDATED)
 
 # Columns kept as they are nowhere else in our model ("ignored on purpose", see ingest/mappings/README.md):
-# Geographical extent, Process type, Collaboration type, Cross Border, Cross Sector, AI Classification (I),
+# Geographical extent, Process type, Cross Border, Cross Sector, AI Classification (I),
 # Procurement (EU Model Contractual AI), GovTech, Company name or GovTech ID, GovTech Initiative + ID.
 
 
@@ -67,12 +68,17 @@ def record_iri(row: dict[str, str]) -> str:
     return iris.register_use_case_iri(SOURCE, clean(row[ID]).removeprefix("PSTW-"))
 
 
-def authority_names(organisation: str) -> list[str]:
+def authority_rows(organisation: str) -> list[dict[str, str]]:
     """The French local authorities behind a PSTW organisation name, from
-    ``ingest/mappings/pstw-french-authorities.csv`` (several rows when PSTW names two, none when the
-    organisation is not a local authority or not in the table)."""
+    ``ingest/mappings/pstw-french-authorities.csv``: rows with ``nom`` (canonical French name) and
+    ``type`` (a concept of the ``types-collectivite`` scheme); several rows when PSTW names two
+    authorities in one cell, none when the organisation is not a local authority or not listed."""
     key = common.norm_key(organisation)
-    return [row["nom"] for row in french_authorities() if common.norm_key(row["organisation"]) == key and row["nom"]]
+    return [row for row in french_authorities() if common.norm_key(row["organisation"]) == key and row["nom"]]
+
+
+def authority_names(organisation: str) -> list[str]:
+    return [row["nom"] for row in authority_rows(organisation)]
 
 
 @cache
@@ -142,13 +148,15 @@ def map_row(rg: RecordGraph, row: dict[str, str], path: Path | str, source) -> U
 
     organisation = clean(row[ORGANISATION])
     if organisation:
-        names = authority_names(organisation)
-        if len(names) > 1:  # PSTW names two authorities in one cell ("Nice and Marseille")
-            orgs = [rg.organisation(name, deployer=True, source=DATASET, french=True) for name in names]
+        authorities = authority_rows(organisation)
+        if len(authorities) > 1:  # PSTW names two authorities in one cell ("Nice and Marseille")
+            orgs = [rg.organisation(a["nom"], deployer=True, source=DATASET, french=True) for a in authorities]
         else:
             orgs = [rg.organisation(organisation, deployer=True, source=DATASET)]
-        for org in orgs:
+        for org, authority in zip(orgs, authorities or [None] * len(orgs), strict=True):
             g.add((uc, AIRO.isDeployedBy, org))
+            if authority and authority["type"]:
+                g.add((org, ORG.classification, URIRef(common.concept("types-collectivite", authority["type"]))))
 
     nuts = clean(row[NUTS_CODE]).upper()
     territory = common.nuts_or_country(rg, nuts, clean(row[COUNTRY]), path, key)
@@ -172,6 +180,8 @@ def map_row(rg: RecordGraph, row: dict[str, str], path: Path | str, source) -> U
         g.add((uc, IAT.audience, concept))
     for concept in lookup("pstw-finalites", APPLICATION):
         g.add((uc, IAT.purpose, concept))
+    for concept in lookup("pstw-modes-realisation", COLLABORATION):
+        g.add((uc, IAT.deliveryMode, concept))
     rg.add(uc, SCHEMA.startDate, _year(row.get(START, "")))
     rg.add(uc, SCHEMA.endDate, _year(row.get(END, "")))
     rg.text(uc, IAT.fundingProgramme, clean(row.get(FUNDING, "")), LANG)
