@@ -67,6 +67,8 @@ class Summary:
     use_cases: list[Path] = field(default_factory=list)
     organisations: list[Path] = field(default_factory=list)
     skipped_state_cases: list[str] = field(default_factory=list)
+    held_back: list[str] = field(default_factory=list)  # local cases whose stage the sources do not give
+    removed: list[Path] = field(default_factory=list)
     filled: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
@@ -258,6 +260,11 @@ def convert_fiche(
         if not row["id"].startswith("LOC-"):
             conv.summary.skipped_state_cases.append(row["id"])
             continue
+        if mappings.line(row).stade is None:
+            # the stage is required (shapes/usecase.ttl) and the sheet says "non précisé": hold the row
+            # back rather than guess; it is published once the nomenclature offers a stage for it
+            conv.summary.held_back.append(row["id"])
+            continue
         cases[case_slug(row)] = conv.convert(row)
     return cases, conv.orgs, conv.summary
 
@@ -280,6 +287,11 @@ def write_french_cases(
         path = data_dir / "cas-usage" / f"{slug}.ttl"
         write_turtle(graph, path, base)
         summary.use_cases.append(path)
+    # loc-* files are this importer's alone: remove those it no longer produces (held back, renamed)
+    for path in sorted((data_dir / "cas-usage").glob("loc-*.ttl")):
+        if path not in summary.use_cases:
+            path.unlink()
+            summary.removed.append(path)
     for slug, graph in sorted(orgs.items()):
         path = data_dir / "organisations" / f"{slug}.ttl"
         if path.exists():
@@ -442,6 +454,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"{len(summary.use_cases)} cas d'usage, {len(summary.organisations)} organisations écrits ; "
           f"{len(summary.skipped_state_cases)} cas de l'État non convertis ({', '.join(summary.skipped_state_cases)}).")
+    if summary.held_back:
+        print(f"{len(summary.held_back)} cas locaux retenus, faute de stade connu (obligatoire) : "
+              f"{', '.join(summary.held_back)}.")
+    for path in summary.removed:
+        print(f"supprimé (plus produit) : {path}")
     for name, count in sorted(summary.filled.items()):
         print(f"  {name} : {count}")
     return 0

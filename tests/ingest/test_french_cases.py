@@ -36,15 +36,18 @@ def written(tmp_path_factory):
     return data, summary
 
 
-def test_counts_74_local_cases_no_state_case(written):
+def test_counts_local_cases_written_state_cases_left_out(written):
     data, summary = written
     files = sorted((data / "cas-usage").glob("*.ttl"))
-    assert len(files) == 74
+    assert len(files) == 72
     assert all(f.name.startswith("loc-") for f in files)
     assert summary.skipped_state_cases == ["ETAT-01", "ETAT-02", "ETAT-03", "ETAT-04", "ETAT-05"]
+    # the sheet gives no status for these two and the stage is required: held back, not guessed
+    assert summary.held_back == ["LOC-002", "LOC-048"]
     graph = read_graphs([data], BASE)
     identifiers = {str(i) for i in graph.objects(None, DCTERMS.identifier)}
-    assert identifiers == {f"LOC-{n:03d}" for n in range(1, 75)}
+    assert identifiers == {f"LOC-{n:03d}" for n in range(1, 75)} - {"LOC-002", "LOC-048"}
+    assert not [label for label in graph.objects(None, SKOS.prefLabel) if str(label).startswith("État")]
 
 
 def test_every_use_case_has_a_source_deployer_domain_and_dates(written):
@@ -92,13 +95,15 @@ def test_organisations_are_deduplicated(written):
     sicoval = URIRef(BASE + "id/organisation/communaute-d-agglomeration-du-sicoval")
     assert (sicoval, RDF.type, AIRO.AIDeployer) in graph
     alt = {str(a) for a in graph.objects(sicoval, SKOS.altLabel)}
-    assert "Sicoval (communauté d'agglomération du Sicoval)" in alt
-    assert "Sicoval (communauté d'agglomération), sur la commune de Labège" in alt
+    assert alt == {"Sicoval (communauté d'agglomération du Sicoval)"}
     cases = read_graphs([data / "cas-usage"], BASE)
-    assert len(set(cases.subjects(AIRO.isDeployedBy, sicoval))) == 2
+    assert len(set(cases.subjects(AIRO.isDeployedBy, sicoval))) == 1
+    # Métropole de Lyon deploys two cases and is one organisation
+    lyon = URIRef(BASE + "id/organisation/metropole-de-lyon")
+    assert len(set(cases.subjects(AIRO.isDeployedBy, lyon))) == 2
     # one deploying organisation per distinct authority, each with one French prefLabel
     deployers = set(cases.objects(None, AIRO.isDeployedBy))
-    assert len(deployers) == 66  # the sheet's README counts 66 authorities
+    assert len(deployers) == 65  # the sheet's README counts 66 authorities; Drôme's only case is held back
     for org in graph.subjects(RDF.type, ORG.Organization):
         assert len(list(graph.objects(org, SKOS.prefLabel))) == 1, org
 
@@ -139,13 +144,23 @@ def test_issue_3_cases_are_present_and_linked(written):
         assert (by_id[ident], AIRO.isDeployedBy, URIRef(f"{BASE}id/organisation/{deployer}")) in graph, ident
 
 
-def test_written_files_conform_to_the_shapes_but_two_unknown_stages(written):
-    """LOC-002 and LOC-048: the sheet says the status is "non précisé", so the stage is left empty
-    rather than guessed, and the required-stage shape reports exactly these two records."""
+def test_written_files_conform_to_the_shapes(written):
     data, _ = written
     report = validate_graph(read_graphs([data], BASE))
-    found = sorted((r.focus_node.rsplit("/", 1)[1][:7], r.path) for r in report.violations)
-    assert found == [("loc-002", str(IAT.stage)), ("loc-048", str(IAT.stage))]
+    assert report.violations == []
+    assert report.conforms
+
+
+def test_files_no_longer_produced_are_removed_others_kept(tmp_path):
+    data = tmp_path / "data"
+    stale = data / "cas-usage" / "loc-002-cartographie-du-stationnement.ttl"
+    other = data / "cas-usage" / "pstw-2232.ttl"
+    for path in (stale, other):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("", encoding="utf-8")
+    summary = write_french_cases(data, BASE)
+    assert summary.removed == [stale]
+    assert not stale.exists() and other.exists()
 
 
 def test_committed_data_is_what_the_importer_writes(written):
