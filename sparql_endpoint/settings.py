@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     query_timeout: float = Field(10.0, description="durée maximale d'une requête SPARQL, en secondes")
     result_limit: int = Field(10000, description="nombre maximal de lignes d'un résultat SPARQL")
     page_size: int = Field(20, description="cas d'usage par page de liste")
+    query_workers: int = Field(
+        2, description="processus de requête SPARQL simultanés (store embarqué) ; au-delà, les requêtes attendent"
+    )
+    queries_dir: Path = Field(Path("queries"), description="dossier des requêtes d'exemple (*.rq) de l'éditeur SPARQL")
 
     @property
     def current_build(self) -> Path:

@@ -1,0 +1,64 @@
+"""The app factory: ``uvicorn sparql_endpoint.app:create_app --factory``. No I/O at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from sparql_endpoint.errors import register_handlers
+from sparql_endpoint.examples import load_examples
+from sparql_endpoint.routes import pages, resources, sparql
+from sparql_endpoint.settings import Settings
+from sparql_endpoint.store import Store, open_store
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+    """Build the application. ``store`` is for tests that bring their own; by default the lifespan
+    opens the one the settings name (embedded build, or a remote SPARQL server)."""
+    settings = settings or Settings()
+    if not settings.base_url.endswith("/"):
+        settings = settings.model_copy(update={"base_url": settings.base_url + "/"})
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.examples = load_examples(settings.queries_dir)
+        own = store is None
+        app.state.store = open_store(settings) if own else store
+        try:
+            yield
+        finally:
+            if own:
+                app.state.store.close()
+
+    app = FastAPI(
+        title="Bibliothèque d'IA territoriales",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.settings = settings
+    app.state.templates = Jinja2Templates(directory=PACKAGE / "templates")
+    app.state.examples = []
+    register_handlers(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=["Link", "ETag", "Last-Modified", "Location", "Content-Location", "Vary"],
+        max_age=86400,
+    )
+    app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
+    app.include_router(pages.router)
+    app.include_router(sparql.router)
+    app.include_router(resources.router)
+    return app

@@ -1,0 +1,169 @@
+"""Run one SPARQL query against any pyoxigraph-like source and serialise the capped result.
+
+The same code runs inside the embedded store's worker processes and, for a remote store, in the web
+process on results parsed from the remote server. Nothing here knows about HTTP.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from sparql_endpoint import results
+from sparql_endpoint.errors import NotAcceptable, QueryParseError, ResultTooLarge, UpdateRefused
+from sparql_endpoint.media_types import BY_MEDIA_TYPE
+
+UPDATE_KEYWORDS = {"insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with"}
+QUERY_KEYWORDS = {"select", "construct", "describe", "ask"}
+
+_LEXICAL = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # long strings
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'  # short strings
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\s]*>'  # IRIs (no spaces, so a "<" comparison is not taken for one)
+    r"|#[^\n]*",  # comments
+    re.DOTALL,
+)
+_PROLOGUE = re.compile(r"^\s*(?:(?:BASE\s*<>|PREFIX\s*[^\s:]*:\s*<>)\s*)*([A-Za-z]+)?", re.IGNORECASE)
+_FROM = re.compile(r"(?<![?$:\w])FROM(?![\w:])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class QueryShape:
+    keyword: str  # first keyword after the prologue, lowercased ("select", "insert", …; "" if none)
+    has_from: bool  # FROM / FROM NAMED in the query (then the query names its own dataset)
+
+
+def inspect_query(text: str) -> QueryShape:
+    """Cheap lexical look at a query: its form keyword and whether it has FROM clauses."""
+
+    def blank(match: re.Match[str]) -> str:
+        token = match.group(0)
+        return "<>" if token.startswith("<") else (" " if token.startswith("#") else '""')
+
+    stripped = _LEXICAL.sub(blank, text)
+    head = _PROLOGUE.match(stripped)
+    keyword = (head.group(1) or "").lower() if head else ""
+    return QueryShape(keyword, bool(_FROM.search(stripped)))
+
+
+def refuse_updates(text: str) -> QueryShape:
+    shape = inspect_query(text)
+    if shape.keyword in UPDATE_KEYWORDS:
+        raise UpdateRefused(
+            "Ce point d'accès SPARQL est en lecture seule : les mises à jour (INSERT, DELETE, LOAD, CLEAR…) "
+            "sont refusées. Pour contribuer, voir la documentation « Contribuer un cas d'usage »."
+        )
+    return shape
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    query: str
+    result_type: str | None  # negotiated type for SELECT/ASK, or None if the client accepts none
+    graph_type: str | None  # negotiated type for CONSTRUCT/DESCRIBE, or None
+    limit: int
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    prefixes: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def protocol_dataset(self) -> bool:
+        return bool(self.default_graphs or self.named_graphs)
+
+
+@dataclass(frozen=True)
+class QueryOutput:
+    media_type: str
+    body: bytes
+    kind: str  # "solutions", "boolean" or "graph"
+    count: int  # rows or triples
+
+
+Source = Callable[[QueryJob], object]
+
+
+def embedded_source(store: ox.Store) -> Source:
+    """Query a pyoxigraph store: the default graph is the union of the named graphs, unless the
+    protocol (default-graph-uri / named-graph-uri) or the query (FROM / FROM NAMED) says otherwise."""
+
+    def run(job: QueryJob) -> object:
+        try:
+            if job.protocol_dataset:
+                return store.query(
+                    job.query,
+                    default_graph=[ox.NamedNode(g) for g in job.default_graphs],
+                    named_graphs=[ox.NamedNode(g) for g in job.named_graphs],
+                )
+            if inspect_query(job.query).has_from:
+                return store.query(job.query)
+            return store.query(job.query, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise QueryParseError(f"Erreur de syntaxe SPARQL : {exc}") from None
+        except ValueError as exc:  # e.g. an invalid IRI in default-graph-uri
+            raise QueryParseError(f"Requête invalide : {exc}") from None
+
+    return run
+
+
+def _too_large(limit: int, what: str) -> ResultTooLarge:
+    return ResultTooLarge(
+        f"Le résultat dépasse la limite de {limit} {what} de ce service. "
+        "Ajoutez LIMIT (et OFFSET pour paginer) à la requête, ou téléchargez les fichiers complets."
+    )
+
+
+def _capped(items: Iterable[object], limit: int, what: str) -> list[object]:
+    out: list[object] = []
+    for item in items:
+        out.append(item)
+        if len(out) > limit:
+            raise _too_large(limit, what)
+    return out
+
+
+def serialise(result: object, job: QueryJob) -> QueryOutput:
+    """Serialise a pyoxigraph result (or an iterable of triples) for the negotiated type."""
+    if isinstance(result, ox.QueryBoolean):
+        if job.result_type is None:
+            raise NotAcceptable("Une requête ASK renvoie un résultat SPARQL (JSON, XML, CSV ou TSV).")
+        return QueryOutput(job.result_type, results.BOOLEAN_WRITERS[job.result_type](bool(result)), "boolean", 1)
+    if isinstance(result, ox.QuerySolutions):
+        if job.result_type is None:
+            raise NotAcceptable("Une requête SELECT renvoie un résultat SPARQL (JSON, XML, CSV ou TSV).")
+        variables = [v.value for v in result.variables]
+        keys = list(result.variables)
+        rows = _capped(([s[k] for k in keys] for s in result), job.limit, "lignes")
+        body = results.SOLUTION_WRITERS[job.result_type](variables, rows)  # type: ignore[arg-type]
+        return QueryOutput(job.result_type, body, "solutions", len(rows))
+    if job.graph_type is None:
+        raise NotAcceptable(
+            "Une requête CONSTRUCT ou DESCRIBE renvoie un graphe RDF (Turtle, JSON-LD, RDF/XML ou N-Triples)."
+        )
+    triples = _capped(result, job.limit, "triplets")  # type: ignore[arg-type]
+    media = BY_MEDIA_TYPE[job.graph_type]
+    prefixes = dict(job.prefixes) if media.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    used = _used_prefixes(triples, prefixes) if prefixes else None
+    body = ox.serialize(triples, format=media.rdf_format, prefixes=used)
+    return QueryOutput(job.graph_type, body, "graph", len(triples))
+
+
+def _used_prefixes(triples: list[object], prefixes: dict[str, str]) -> dict[str, str]:
+    """Only the prefixes the graph uses, so small documents stay small."""
+    iris: set[str] = set()
+    for t in triples:
+        for term in (t.subject, t.predicate, t.object):  # type: ignore[attr-defined]
+            if isinstance(term, ox.NamedNode):
+                iris.add(term.value)
+            elif isinstance(term, ox.Literal):
+                iris.add(term.datatype.value)
+    return {p: ns for p, ns in prefixes.items() if any(i.startswith(ns) for i in iris)}
+
+
+def run_job(source: Source, job: QueryJob) -> QueryOutput:
+    refuse_updates(job.query)
+    return serialise(source(job), job)
