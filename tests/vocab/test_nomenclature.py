@@ -173,6 +173,19 @@ SELECT ?s ?c1 ?c2 ?l1 WHERE {
   FILTER(?c1 != ?c2 && LANG(?l1) = LANG(?l2) && LCASE(STR(?l1)) = LCASE(STR(?l2)))
 }
 """,
+    "one target mapped with two different mapping relations from one concept": """
+SELECT ?c ?t ?p1 ?p2 WHERE {
+  VALUES ?p1 { skos:exactMatch skos:closeMatch skos:broadMatch skos:narrowMatch skos:relatedMatch }
+  VALUES ?p2 { skos:exactMatch skos:closeMatch skos:broadMatch skos:narrowMatch skos:relatedMatch }
+  ?c ?p1 ?t ; ?p2 ?t FILTER(STR(?p1) < STR(?p2))
+}
+""",
+    "mapping relation pointing into our own nomenclature (use skos:broader/related instead)": f"""
+SELECT ?c ?p ?t WHERE {{
+  VALUES ?p {{ skos:exactMatch skos:closeMatch skos:broadMatch skos:narrowMatch skos:relatedMatch }}
+  ?c ?p ?t FILTER(STRSTARTS(STR(?t), "{SCHEME_BASE}"))
+}}
+""",
     "mapping target missing from the reference vocabulary its namespace names": MAPPING_QUERY,
 }
 
