@@ -123,7 +123,7 @@ class Converter:
         cells, parts = self._cells(row, errors)
         for column in COLUMNS:
             if column.required and (column.key not in cells or terms.is_empty(cells[column.key].value)):
-                name = cells[column.key].name if column.key in cells else column.title
+                name = cells[column.key].name if column.key in cells else column.key if row.is_yaml else column.title
                 errors.append(InputError(row.file, "champ obligatoire vide", row.lines.get(name, row.number)
                                          if row.is_yaml else row.number, name, row.is_yaml))
         title = cells.get("titre")

@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS
 
 from ingest.concepts import NOMENCLATURE_DIR, ConceptIndex
 from ingest.contribution import Converter, UseCase
-from ingest.rdfio import RDFReadError, read_graph, turtle_text
+from ingest.rdfio import RDFReadError, atomic_write_text, read_graph, turtle_text
 from ingest.readers import InputError, Row, read_rows
 
 
@@ -33,6 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--date", type=dt.date.fromisoformat, default=None,
                         help="date de mise à jour par défaut, AAAA-MM-JJ (défaut : aujourd'hui)")
     parser.add_argument("--dry-run", action="store_true", help="tout vérifier sans rien écrire")
+    parser.add_argument("--no-validate", action="store_true",
+                        help="ne pas valider contre les formes SHACL (essais avec une autre nomenclature)")
 
 
 @dataclass
@@ -51,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
         base = Settings().base_url
     base = base if base.endswith("/") else base + "/"
     try:
-        plan = plan_import(args.files, args.data_dir, base, args.nomenclature, args.date or dt.date.today())
+        plan = plan_import(args.files, args.data_dir, base, args.nomenclature, args.date or dt.date.today(),
+                           validate=not args.no_validate)
     except ImportFailed as failure:
         for error in failure.errors:
             print(error, file=sys.stderr)
@@ -63,14 +66,17 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(f"Essai : {len(plan)} fichier(s) auraient été écrits ; rien n'a été écrit.")
         return 0
-    from ingest.rdfio import atomic_write_text
-
-    for output in plan:
-        if output.status != "inchangé":
-            atomic_write_text(output.path, output.text)
+    write_outputs(plan)
     cases = sum(1 for output in plan if output.kind == "cas d'usage")
     print(f"{cases} cas d'usage importé(s) dans {args.data_dir}.")
     return 0
+
+
+def write_outputs(plan: list[Output]) -> None:
+    """Write the planned files (each atomically); unchanged files are not touched."""
+    for output in plan:
+        if output.status != "inchangé":
+            atomic_write_text(output.path, output.text)
 
 
 class ImportFailed(Exception):
