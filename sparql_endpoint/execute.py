@@ -61,6 +61,37 @@ def refuse_updates(text: str) -> QueryShape:
     return shape
 
 
+_STRINGS_AND_COMMENTS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|(<[^<>"{}|^`\\\s]*>)'  # IRIs are kept (group 1)
+    r"|#[^\n]*",
+    re.DOTALL,
+)
+_PREFIX_DECL = re.compile(r"PREFIX\s*([^\s:]*):\s*<([^>]*)>", re.IGNORECASE)
+_FROM_CLAUSE = re.compile(r"(?<![?$:\w])FROM\s+(NAMED\s+)?(<[^>]*>|[^\s:<]*:[^\s{]*)", re.IGNORECASE)
+
+
+def dataset_from_query(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The IRIs of the query's FROM and FROM NAMED clauses (for servers that ignore them)."""
+    cleaned = _STRINGS_AND_COMMENTS.sub(lambda m: m.group(1) or " ", text)
+    prefixes = dict(_PREFIX_DECL.findall(cleaned))
+    defaults: list[str] = []
+    named: list[str] = []
+    for is_named, ref in _FROM_CLAUSE.findall(cleaned):
+        if ref.startswith("<"):
+            iri = ref[1:-1]
+        else:
+            prefix, _, local = ref.partition(":")
+            if prefix not in prefixes:
+                continue
+            iri = prefixes[prefix] + local
+        (named if is_named else defaults).append(iri)
+    return tuple(defaults), tuple(named)
+
+
 @dataclass(frozen=True)
 class QueryJob:
     query: str

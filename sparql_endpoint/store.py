@@ -28,7 +28,7 @@ from sparql_endpoint.errors import (
     ResultTooLarge,
     StoreUnavailable,
 )
-from sparql_endpoint.execute import QueryJob, QueryOutput, refuse_updates, serialise
+from sparql_endpoint.execute import QueryJob, QueryOutput, dataset_from_query, refuse_updates, serialise
 from sparql_endpoint.settings import Settings
 from sparql_endpoint.workers import WorkerPool
 
@@ -126,15 +126,19 @@ class RemoteStore:
         return self._watcher.get()
 
     def execute(self, job: QueryJob) -> QueryOutput:
-        refuse_updates(job.query)
+        shape = refuse_updates(job.query)
         timeout = self._settings.query_timeout
         deadline = time.monotonic() + timeout
-        data = {"query": job.query}
-        form: dict[str, Any] = {**data}
-        if job.default_graphs:
-            form["default-graph-uri"] = list(job.default_graphs)
-        if job.named_graphs:
-            form["named-graph-uri"] = list(job.named_graphs)
+        form: dict[str, Any] = {"query": job.query}
+        defaults, named = job.default_graphs, job.named_graphs
+        if not job.protocol_dataset and shape.has_from:
+            # A server run with a union default graph (oxigraph serve --union-default-graph 0.5) ignores
+            # FROM / FROM NAMED; the same graphs sent as protocol parameters are honoured.
+            defaults, named = dataset_from_query(job.query)
+        if defaults:
+            form["default-graph-uri"] = list(defaults)
+        if named:
+            form["named-graph-uri"] = list(named)
         max_bytes = job.limit * _BYTES_PER_ROW
         try:
             with self._client.stream(

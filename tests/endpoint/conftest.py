@@ -15,7 +15,7 @@ from endpoint import servers
 from sparql_endpoint.app import create_app
 from sparql_endpoint.settings import Settings
 
-BASE = "http://iat.test/"
+BASE = servers.BASE
 QUERIES = servers.REPO / "queries"
 
 

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
+BASE = "http://iat.test/"  # the base URL of the fixture build
 GRAPHS = ("bibliotheque", "formes", "nl-algoritmeregister", "nomenclature", "pstw")
 
 
