@@ -29,6 +29,45 @@ REUSED_SCHEMES: dict[str, str] = {
     "annexe-iii": f"{EU_AIACT}HighRiskAISystem-AnnexIII-",
 }
 
+# French labels (and short codes) for the reused AI Act concepts, shown in the templates and matched on
+# import; the concepts themselves stay eu-aiact's. Source: Regulation (EU) 2024/1689, French version
+# (articles 5, 6 and 50, annex III), https://eur-lex.europa.eu/legal-content/FR/TXT/?uri=CELEX:32024R1689
+REUSED_FR: dict[str, tuple[str, str]] = {
+    "RiskLevelProhibited": ("interdit", "Pratique interdite (article 5)"),
+    "RiskLevelHigh": ("haut", "Haut risque"),
+    "RiskLevelHigh-A6-1": ("haut-6-1", "Haut risque : composant de sécurité d'un produit (article 6, paragraphe 1)"),
+    "RiskLevelHigh-A6-2": ("haut-6-2", "Haut risque : domaine de l'annexe III (article 6, paragraphe 2)"),
+    "RiskLevelNotHigh": ("pas-haut", "Pas à haut risque"),
+    "RiskLevelTransparencyRequired": ("transparence", "Risque limité : obligations de transparence (article 50)"),
+    "RiskLevelMinimal": ("minimal", "Risque minimal"),
+    "RiskLevelPermitted": ("autorise", "Autorisé"),
+    "1-a": ("1-a", "Biométrie : identification biométrique à distance"),
+    "1-b": ("1-b", "Biométrie : catégorisation biométrique selon des attributs sensibles"),
+    "1-c": ("1-c", "Biométrie : reconnaissance des émotions"),
+    "2": ("2", "Infrastructures critiques : composants de sécurité (trafic routier, eau, gaz, chauffage, électricité, numérique)"),
+    "3-a": ("3-a", "Éducation : accès, admission ou affectation dans les établissements"),
+    "3-b": ("3-b", "Éducation : évaluation des acquis d'apprentissage"),
+    "3-c": ("3-c", "Éducation : évaluation du niveau d'enseignement approprié"),
+    "3-d": ("3-d", "Éducation : surveillance des comportements interdits pendant les examens"),
+    "4-a": ("4-a", "Emploi : recrutement ou sélection de personnes"),
+    "4-b": ("4-b", "Emploi : décisions sur les conditions de travail, promotion, licenciement, attribution des tâches, suivi et évaluation"),
+    "5-a": ("5-a", "Services publics essentiels : éligibilité aux prestations et services d'aide sociale (octroi, réduction, retrait)"),
+    "5-b": ("5-b", "Services essentiels : évaluation de la solvabilité, note de crédit"),
+    "5-c": ("5-c", "Services essentiels : évaluation des risques et tarification en assurance vie et maladie"),
+    "5-d": ("5-d", "Services essentiels : tri des appels d'urgence, envoi des secours, triage des patients"),
+    "6-a": ("6-a", "Répression : risque qu'une personne devienne victime d'infractions"),
+    "6-b": ("6-b", "Répression : polygraphes et outils similaires"),
+    "6-c": ("6-c", "Répression : fiabilité des preuves"),
+    "6-d": ("6-d", "Répression : risque d'infraction ou de récidive"),
+    "6-e": ("6-e", "Répression : profilage de personnes"),
+    "7-a": ("7-a", "Migration, asile, frontières : polygraphes et outils similaires"),
+    "7-b": ("7-b", "Migration, asile, frontières : évaluation des risques posés par une personne"),
+    "7-c": ("7-c", "Migration, asile, frontières : examen des demandes d'asile, de visa ou de titre de séjour"),
+    "7-d": ("7-d", "Migration, asile, frontières : détection, reconnaissance ou identification de personnes"),
+    "8-a": ("8-a", "Justice : aide aux autorités judiciaires (recherche et interprétation des faits et du droit)"),
+    "8-b": ("8-b", "Processus démocratiques : influence sur le résultat d'une élection ou d'un référendum"),
+}
+
 _PUNCT = re.compile(r"[^a-z0-9]+")
 
 
@@ -45,6 +84,7 @@ class Concept:
     label_en: str = ""
     alt_labels: list[str] = field(default_factory=list)
     definition_fr: str = ""
+    local: str = ""         # reused concepts: the local name after the vocabulary's prefix
 
     @property
     def label(self) -> str:
@@ -73,17 +113,23 @@ class Scheme:
         return self._keys.get(value) or self._keys.get(fold(value))
 
     def suggest(self, value: str, limit: int = 3) -> list[str]:
-        """French labels of the concepts closest to ``value``."""
+        """French labels of the concepts closest to ``value``: close spelling (difflib) or every typed word
+        starting a word of a label ("transport public" -> "Mobilité et transports")."""
         key = fold(value)
-        close = difflib.get_close_matches(key, list(self._keys), n=limit * 3, cutoff=0.5)
-        # a typed word that starts or is contained in a label is a good hint too
-        close += [k for k in self._keys if key and len(key) >= 3 and key in k and not k.startswith("http")]
-        labels: list[str] = []
-        for k in close:
-            label = self._keys[k].label
-            if label not in labels:
-                labels.append(label)
-        return labels[:limit]
+        words = key.split()
+        scores: dict[str, float] = {}
+        for candidate, concept in self._keys.items():
+            if candidate.startswith("http"):
+                continue
+            score = difflib.SequenceMatcher(None, key, candidate).ratio()
+            tokens = candidate.split()
+            hits = sum(any(t.startswith(w) or w.startswith(t) for t in tokens) for w in words if len(w) >= 3)
+            if hits:
+                score = max(score, 0.6 + 0.3 * hits / len(words) + 0.1 * score)
+            label = concept.label
+            scores[label] = max(scores.get(label, 0.0), score)
+        ranked = sorted((s, label) for label, s in scores.items() if s >= 0.6)
+        return [label for s, label in sorted(ranked, key=lambda item: (-item[0], item[1]))][:limit]
 
 
 class ConceptIndex:
@@ -111,12 +157,25 @@ class ConceptIndex:
             for name in missing:
                 prefix = REUSED_SCHEMES[name]
                 iris = {s for s in reused_graph.subjects(RDF.type, SKOS.Concept) if str(s).startswith(prefix) and str(s) != prefix}
-                concepts = sorted((_concept(reused_graph, iri, prefix) for iri in iris), key=lambda c: c.notation)
+                concepts = [_reused(_concept(reused_graph, iri, prefix), prefix) for iri in iris]
+                order = list(REUSED_FR)
+                concepts.sort(key=lambda c: (order.index(c.local) if c.local in order else len(order), c.notation))
                 schemes[name] = Scheme(name, name, concepts)
         return cls(schemes)
 
     def scheme(self, name: str) -> Scheme | None:
         return self.schemes.get(name)
+
+
+def _reused(concept: Concept, prefix: str) -> Concept:
+    """An eu-aiact concept with its French label and short code ("minimal", "5-a"); the DPV local name
+    ("RiskLevelMinimal", "5a") and English label still match."""
+    concept.local = str(concept.iri).rsplit("#", 1)[-1].removeprefix("HighRiskAISystem-AnnexIII-")
+    code, label = REUSED_FR.get(concept.local, (concept.notation, ""))
+    concept.alt_labels = sorted({*concept.alt_labels, concept.local, concept.local.replace("-", "")})
+    concept.notation = code
+    concept.label_fr = concept.label_fr or label
+    return concept
 
 
 def _text(graph: Graph, subject: URIRef, predicate: URIRef, lang: str) -> str:
