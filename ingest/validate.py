@@ -198,8 +198,13 @@ def _labels(lang: str, ontology_dir: Path = ONTOLOGY_DIR) -> dict[URIRef, str]:
 # --------------------------------------------------------------------------- running pySHACL
 
 
-def _run(data: Graph, shapes: Graph, support: Graph | None, focus_nodes: list[URIRef] | None) -> Graph:
-    """Run pySHACL on a copy of ``data`` with ``support`` added (the caller's graph is never changed)."""
+def _run(data: Graph, shapes: Graph, support: Graph | None) -> Graph:
+    """Run pySHACL on a copy of ``data`` with ``support`` added (the caller's graph is never changed).
+
+    pySHACL's ``focus_nodes`` option is not used: in pySHACL 0.40 it also filters the value nodes of
+    nested ``sh:node`` checks, which silently disables every scheme check of vocabularies.ttl.
+    Callers filter the results by focus node instead.
+    """
     work = Graph()
     work += data
     if support is not None:
@@ -211,7 +216,6 @@ def _run(data: Graph, shapes: Graph, support: Graph | None, focus_nodes: list[UR
         advanced=True,
         inplace=True,  # on our own copy
         allow_warnings=True,
-        focus_nodes=focus_nodes,
     )
     return report_graph
 
@@ -222,6 +226,34 @@ def _text(graph: Graph, node, predicate, lang: str) -> str:
         if value.language == lang:
             return str(value)
     return str(values[0]) if values else ""
+
+
+def _lang_text(graph: Graph, node, predicate, lang: str) -> str:
+    for value in graph.objects(node, predicate):
+        if isinstance(value, Literal) and value.language == lang:
+            return str(value)
+    return ""
+
+
+def _messages(report_graph: Graph, node, shapes: Graph, shape, value) -> tuple[str, str]:
+    """French and English messages of a result.
+
+    pySHACL keeps the language tags of sh:message, except for SPARQL constraints, whose messages it
+    rewrites ({?value} substituted) without tags: those are rebuilt here from the constraint's own
+    sh:message in each language.
+    """
+    fr = _lang_text(report_graph, node, SH.resultMessage, "fr")
+    en = _lang_text(report_graph, node, SH.resultMessage, "en")
+    if fr and en:
+        return fr, en
+    constraint = report_graph.value(node, SH.sourceConstraint)
+    for source in (constraint, shape):
+        if isinstance(source, URIRef):
+            shown = "" if value is None else str(value)
+            fr = fr or _lang_text(shapes, source, SH.message, "fr").replace("{?value}", shown).replace("{$value}", shown)
+            en = en or _lang_text(shapes, source, SH.message, "en").replace("{?value}", shown).replace("{$value}", shown)
+    fallback = _text(report_graph, node, SH.resultMessage, "fr")
+    return fr or fallback, en or fr or fallback
 
 
 def _results(report_graph: Graph, shapes: Graph, origin: dict[str, str] | None) -> list[Result]:
@@ -236,11 +268,7 @@ def _results(report_graph: Graph, shapes: Graph, origin: dict[str, str] | None) 
         shape = report_graph.value(node, SH.sourceShape)
         value = report_graph.value(node, SH.value)
         severity = report_graph.value(node, SH.resultSeverity)
-        message_fr = _text(report_graph, node, SH.resultMessage, "fr")
-        message_en = _text(report_graph, node, SH.resultMessage, "en")
-        if isinstance(shape, URIRef):  # messages of the shape itself, when pySHACL left them out
-            message_fr = message_fr or _text(shapes, shape, SH.message, "fr")
-            message_en = message_en or _text(shapes, shape, SH.message, "en")
+        message_fr, message_en = _messages(report_graph, node, shapes, shape, value)
         # field label: the ontology's rdfs:label, else the shape's sh:name (reused terms such as
         # dct:title are not labelled by our ontology), else the prefixed name
         shape_fr = _text(shapes, shape, SH.name, "fr") if shape is not None else ""
@@ -288,13 +316,17 @@ def validate_graph(
 
     If the graph holds concepts or schemes of the nomenclature, they are also checked against
     shapes/nomenclature.ttl (on the graph alone). ``origin`` maps a resource IRI to the file it came from.
+    With ``focus_nodes``, only results about those resources are kept (``Report.graph`` keeps them all).
     """
     shapes = load_shapes(profile)
-    report_graph = _run(data, shapes, load_support(), focus_nodes)
+    report_graph = _run(data, shapes, load_support())
     results = _results(report_graph, shapes, origin)
-    if focus_nodes is None and _has_nomenclature(data):
+    if focus_nodes is not None:
+        keep = {str(f) for f in focus_nodes}
+        results = [r for r in results if r.focus_node in keep]
+    elif _has_nomenclature(data):
         nomenclature_shapes = load_nomenclature_shapes()
-        extra = _run(data, nomenclature_shapes, None, None)
+        extra = _run(data, nomenclature_shapes, None)
         results += _results(extra, nomenclature_shapes, origin)
         report_graph += extra
     conforms = not any(r.severity == "Violation" for r in results)
@@ -331,7 +363,8 @@ def validate_files(paths: list[Path], base: str, profile: str = DEFAULT_PROFILE)
 def record_subgraph(data: Graph, use_case: URIRef) -> tuple[Graph, list[URIRef]]:
     """The use case, its ``#`` parts, the organisations it points to, and what its links need.
 
-    Returns the subgraph and its focus nodes (the use case, its parts, its deploying organisations).
+    Returns the subgraph and its focus nodes (the use case, its parts, its deploying organisations):
+    the results to keep.
     For every other IRI it links to, only ``rdf:type`` and ``skos:inScheme`` are copied (from the data
     or the nomenclature), which is what sh:class and the scheme checks read; the ontology's
     ``rdfs:subClassOf`` axioms are added so that sh:class sees subclasses.
@@ -373,8 +406,11 @@ def validate_record(data: Graph, use_case: URIRef, profile: str = DEFAULT_PROFIL
     """Validate one use case through its subgraph (cost independent of the size of ``data``)."""
     sub, focus = record_subgraph(data, use_case)
     shapes = load_shapes(profile)
-    report_graph = _run(sub, shapes, None, focus)
-    results = _results(report_graph, shapes, None)
+    report_graph = _run(sub, shapes, None)
+    keep = {str(f) for f in focus}
+    # linked resources copied with their type only (partners, territories…) are validated with their
+    # own records, not here
+    results = [r for r in _results(report_graph, shapes, None) if r.focus_node in keep]
     return Report(conforms=not any(r.severity == "Violation" for r in results), results=results, graph=report_graph)
 
 
