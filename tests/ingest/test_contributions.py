@@ -222,7 +222,8 @@ HEAD = ["Titre *", "Résumé *", "Organisation *", "Type de collectivité *", "D
 
 
 def good_row(title: str = "Un cas fictif") -> list[str]:
-    return [title, "Un résumé.", "Commune de Villeneuve-sur-Exemple", "commune", "Énergie", "Idée",
+    # codes that both the fixture and the real nomenclature hold
+    return [title, "Un résumé.", "Commune de Villeneuve-sur-Exemple", "commune", "energie", "idee",
             "https://www.villeneuve-sur-exemple.test/cas"]
 
 
@@ -338,6 +339,23 @@ def test_command_exit_codes_and_dry_run(tmp_path: Path, capsys):
     assert "absent.csv : fichier introuvable" in err and "rien n'a été écrit" in err
     assert import_.run(parser.parse_args([str(good), *common])) == 0
     assert (data_dir / "cas-usage" / "un-cas-fictif.ttl").is_file()
+
+
+def test_shacl_violation_exits_1_and_writes_nothing(tmp_path: Path, capsys):
+    """A re-import dated before the record's creation breaks dct:created <= dct:modified (shapes/)."""
+    parser = argparse.ArgumentParser()
+    import_.add_arguments(parser)
+    data_dir = tmp_path / "data"
+    head = [*HEAD, "Date de mise à jour"]
+    common = ["--data-dir", str(data_dir), "--base-url", BASE, "--date", "2025-02-01"]
+    first = write_csv(tmp_path / "v1.csv", [head, [*good_row(), "10/01/2025"]])
+    assert import_.run(parser.parse_args([str(first), *common])) == 0
+    before = snapshot(data_dir)
+    older = write_csv(tmp_path / "v2.csv", [head, [*good_row(), "01/01/2020"]])
+    assert import_.run(parser.parse_args([str(older), *common])) == 1
+    err = capsys.readouterr().err
+    assert f"{older}, ligne 2 : « date de création » :" in err and "rien n'a été écrit" in err
+    assert snapshot(data_dir) == before
 
 
 # -- stable IRIs, idempotence, re-import ----------------------------------------------------------------------
