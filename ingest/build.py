@@ -337,15 +337,22 @@ def run_build(opts: BuildOptions) -> BuildResult:
 
 
 def _build_into(opts, tmp: Path, build_id: str, digest: str, steps: _Steps, validate_graphs) -> BuildResult:
+    from ingest.validate import ShapesLoadError
+    from ingest.validation_runner import make_plan
+
     base = opts.base_url
     with steps("lecture"):
         graphs, origin = read_inputs(opts)
     data_graphs = [name for name in graphs if name not in (GRAPH_NOMENCLATURE, GRAPH_SHAPES)]
     with steps("validation"):
+        try:
+            plan = make_plan(opts.root, data_graphs, GRAPH_LIBRARY)
+        except ShapesLoadError as exc:
+            raise BuildError(str(exc)) from exc
         validation = validate_graphs(
             {name: graphs[name] for name in data_graphs},
             nomenclature=graphs[GRAPH_NOMENCLATURE],
-            shapes=graphs[GRAPH_SHAPES],
+            plan=plan,
             method=opts.validation,
             jobs=opts.jobs,
             progress=lambda it, desc, total=None: _progress(opts, it, desc, total),

@@ -1,16 +1,17 @@
 """How the build validates: the whole graph at once, or each record's own subgraph (in parallel).
 
-Both methods validate the union of the data graphs (the library and every register) with the
-nomenclature (ontology, schemes, reference vocabularies) against the shapes, and must report the same
-set of findings — (focus node, path, constraint component, severity) — which a test checks on a sample.
+The shapes, profiles and support graph are those of ``ingest.validate`` (the ``validate`` command uses
+the same): the library graph gets the ``bibliotheque`` profile, every register graph the ``registre``
+profile, each with the support graph (class hierarchy, concepts' types and schemes) mixed in; the
+nomenclature graph is checked alone against ``shapes/nomenclature.ttl``. Both methods must report the
+same set of findings — (focus node, path, constraint component, severity) — which tests check.
 
-- ``graphe``: one pySHACL run over data ∪ nomenclature.
-- ``fiches``: the nomenclature is validated alone, then each record (a subject IRI and its hash parts
-  ``…#contact``, ``…#risque-1``) is validated on its own subgraph: its triples, the full description of
-  every node it links to (organisations, territories, concepts), the types of the nodes those link to,
-  and the ontology's subclass axioms; with the record's nodes and the linked nodes that no record
-  describes (concepts, external IRIs) as focus nodes. Records are validated in batches, in a process
-  pool when ``jobs > 1``.
+- ``graphe``: one pySHACL run per named graph, over the whole graph.
+- ``fiches``: each record (a subject IRI and its hash parts ``…#contact``, ``…#risque-1``) of each graph
+  is validated on its own subgraph: its triples, the full description of every node it links to
+  (organisations, territories, concepts), the types of the nodes those link to, and the support graph;
+  with the record's nodes and the linked nodes that no record of the graph describes (concepts,
+  external IRIs) as focus nodes. Records are validated in batches, in a process pool when ``jobs > 1``.
 
 ``bench/validation_methods.py`` measures both on the real data; ``auto`` uses the method it found faster.
 """
@@ -23,10 +24,11 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from pyshacl import validate as pyshacl_validate
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import RDF, SH
 
 # measured by bench/validation_methods.py on the full real data (see its docstring for the figures)
 AUTO_METHOD = "graphe"
@@ -89,7 +91,9 @@ class ValidationOutcome:
         for finding in self.violations[:limit]:
             lines.append(_line(finding))
         if limit is not None and len(self.violations) > limit:
-            lines.append(f"… et {len(self.violations) - limit} autre(s) violation(s).")
+            lines.append(f"… et {len(self.violations) - limit} autre(s) violation(s). Violations par message :")
+            for message, count in Counter(f.message for f in self.violations).most_common():
+                lines.append(f"  {count:>6} × {message}")
         if self.warnings:
             lines.append("Avertissements (publiés ; à compléter quand les sources le permettent) :")
             for message, count in Counter(f.message for f in self.warnings).most_common():
@@ -151,8 +155,34 @@ def union(graphs: Iterable[Graph]) -> Graph:
     return merged
 
 
-def validate_whole(data_graphs: dict[str, Graph], nomenclature: Graph, shapes: Graph) -> set[Finding]:
-    return run_pyshacl(union([*data_graphs.values(), nomenclature]), shapes)
+@dataclass
+class Plan:
+    """What each graph is validated against (from ``ingest.validate``, read from ``root``)."""
+
+    shapes: dict[str, Graph]  # profile -> shapes graph
+    nomenclature_shapes: Graph
+    support: Graph
+    profiles: dict[str, str]  # data graph name -> profile
+
+
+def make_plan(root: Path, graph_names: Iterable[str], library_graph: str) -> Plan:
+    from ingest.validate import PROFILES, load_nomenclature_shapes, load_shapes, load_support
+
+    shapes_dir, ontology_dir = root / "shapes", root / "ontology"
+    profiles = {name: "bibliotheque" if name == library_graph else "registre" for name in graph_names}
+    return Plan(
+        shapes={profile: union([load_shapes(profile, shapes_dir)]) for profile in PROFILES},
+        nomenclature_shapes=union([load_nomenclature_shapes(shapes_dir)]),  # copies: pySHACL may add to them
+        support=load_support(ontology_dir),
+        profiles=profiles,
+    )
+
+
+def validate_whole(data_graphs: dict[str, Graph], nomenclature: Graph, plan: Plan) -> set[Finding]:
+    found = run_pyshacl(union([nomenclature]), plan.nomenclature_shapes)
+    for name, graph in data_graphs.items():
+        found |= run_pyshacl(union([graph, plan.support]), plan.shapes[plan.profiles[name]])
+    return found
 
 
 # --- per record --------------------------------------------------------------------------------------
@@ -172,7 +202,7 @@ def record_groups(data: Graph) -> dict[str, set[URIRef]]:
     return groups
 
 
-def record_subgraph(nodes: set[URIRef], full: Graph, described: set[str], axioms: Graph) -> tuple[Graph, list]:
+def record_subgraph(nodes: set[URIRef], full: Graph, described: set[str]) -> tuple[Graph, list]:
     """The subgraph of one record and its focus nodes (see the module docstring)."""
     sub = Graph()
     linked: set[URIRef] = set()
@@ -190,71 +220,83 @@ def record_subgraph(nodes: set[URIRef], full: Graph, described: set[str], axioms
     for node in hop2 - linked - nodes:
         for cls in full.objects(node, RDF.type):
             sub.add((node, RDF.type, cls))
-    sub += axioms
     focus = sorted(nodes) + sorted(o for o in linked if record_key(o) not in described)
     return sub, focus
 
 
-def _validate_batch(args: tuple[bytes, bytes, list[list[str]]]) -> set[Finding]:
-    """Worker: parse a batch (N-Triples) and the shapes, validate each record of it on its own."""
-    data_nt, shapes_nt, focus_lists = args
+_WORKER: dict[str, Graph] = {}
+
+
+def _init_worker(shapes_nt: dict[str, bytes], support_nt: bytes) -> None:
+    _WORKER.clear()
+    for profile, nt in shapes_nt.items():
+        _WORKER[profile] = Graph().parse(data=nt, format="nt")
+    _WORKER[""] = Graph().parse(data=support_nt, format="nt")
+
+
+def _validate_batch(args: tuple[str, bytes, list[list[str]]]) -> set[Finding]:
+    """Worker: parse a batch of record subgraphs (N-Triples) and validate it on the records' focus nodes."""
+    profile, data_nt, focus_lists = args
     data = Graph().parse(data=data_nt, format="nt")
-    shapes = Graph().parse(data=shapes_nt, format="nt")
-    return run_pyshacl(data, shapes, [URIRef(f) for focus in focus_lists for f in focus])
+    data += _WORKER[""]
+    return run_pyshacl(data, _WORKER[profile], [URIRef(f) for focus in focus_lists for f in focus])
 
 
 def validate_records(
-    data_graphs: dict[str, Graph], nomenclature: Graph, shapes: Graph, jobs: int = 1,
+    data_graphs: dict[str, Graph], nomenclature: Graph, plan: Plan, jobs: int = 1,
     batch_size: int = BATCH_SIZE, progress: Callable | None = None, keys: list[str] | None = None,
 ) -> tuple[set[Finding], int]:
     """Per-record validation; ``keys`` restricts it to some records (tests compare on a sample)."""
-    data = union(data_graphs.values())
-    full = union([data, nomenclature])
-    groups = record_groups(data)
-    described = set(groups)
-    axioms = Graph()
-    for triple in nomenclature.triples((None, RDFS.subClassOf, None)):
-        axioms.add(triple)
-    found = set() if keys is not None else run_pyshacl(nomenclature, shapes)
-    selected = sorted(groups) if keys is None else [k for k in keys if k in groups]
-    shapes_nt = shapes.serialize(format="nt", encoding="utf-8")
+    found = set() if keys is not None else run_pyshacl(union([nomenclature]), plan.nomenclature_shapes)
+    shapes_nt = {p: g.serialize(format="nt", encoding="utf-8") for p, g in plan.shapes.items()}
+    support_nt = plan.support.serialize(format="nt", encoding="utf-8")
+    work: list[tuple[str, Graph, dict[str, set[URIRef]], list[str]]] = []
+    for name, graph in data_graphs.items():
+        groups = record_groups(graph)
+        selected = sorted(groups) if keys is None else [k for k in keys if k in groups]
+        if selected:
+            work.append((plan.profiles[name], union([graph, plan.support]), groups, selected))
+    n_records = sum(len(selected) for *_rest, selected in work)
 
     def batches():
-        for start in range(0, len(selected), batch_size):
-            batch = Graph()
-            focus_lists = []
-            for key in selected[start:start + batch_size]:
-                sub, focus = record_subgraph(groups[key], full, described, axioms)
-                batch += sub
-                focus_lists.append([str(f) for f in focus])
-            yield batch.serialize(format="nt", encoding="utf-8"), shapes_nt, focus_lists
+        for profile, full, groups, selected in work:
+            described = set(groups)
+            for start in range(0, len(selected), batch_size):
+                batch = Graph()
+                focus_lists = []
+                for key in selected[start:start + batch_size]:
+                    sub, focus = record_subgraph(groups[key], full, described)
+                    batch += sub
+                    focus_lists.append([str(f) for f in focus])
+                yield profile, batch.serialize(format="nt", encoding="utf-8"), focus_lists
 
-    total = (len(selected) + batch_size - 1) // batch_size
+    total = sum((len(selected) + batch_size - 1) // batch_size for *_rest, selected in work)
     if jobs > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                                 initargs=(shapes_nt, support_nt)) as pool:
             results = pool.map(_validate_batch, batches())
             for part in progress(results, "Validation", total) if progress else results:
                 found |= part
     else:
+        _init_worker(shapes_nt, support_nt)
         results = map(_validate_batch, batches())
         for part in progress(results, "Validation", total) if progress else results:
             found |= part
-    return found, len(selected)
+    return found, n_records
 
 
 def validate_graphs(
-    data_graphs: dict[str, Graph], nomenclature: Graph, shapes: Graph, method: str = "auto",
+    data_graphs: dict[str, Graph], nomenclature: Graph, plan: Plan, method: str = "auto",
     jobs: int = 1, progress: Callable | None = None,
 ) -> ValidationOutcome:
     """Validate the data graphs with the chosen method (``auto``: the faster one, see AUTO_METHOD)."""
     method = AUTO_METHOD if method == "auto" else method
     start = time.perf_counter()
-    shapes = union([shapes])  # pySHACL may add triples to the shapes graph it is given: keep ours intact
     if method == "graphe":
-        found = validate_whole(data_graphs, nomenclature, shapes)
-        records = len(record_groups(union(data_graphs.values())))
+        found = validate_whole(data_graphs, nomenclature, plan)
+        records = sum(len(record_groups(graph)) for graph in data_graphs.values())
     elif method == "fiches":
-        found, records = validate_records(data_graphs, nomenclature, shapes, jobs=jobs, progress=progress)
+        found, records = validate_records(data_graphs, nomenclature, plan, jobs=jobs, progress=progress)
     else:
         raise ValueError(f"méthode de validation inconnue : {method}")
     return ValidationOutcome(method, found, time.perf_counter() - start, records)

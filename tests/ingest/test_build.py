@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import RdfFormat, Store, parse
 from rdflib import Graph
+from rdflib.namespace import DCTERMS
 
 from ingest.build import (
     BuildOptions,
@@ -54,9 +55,16 @@ class FileSource:
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    """A writable copy of the fixture input tree."""
+    """A writable copy of the fixture input tree, with an empty file for every shapes file that the
+    profiles of ``ingest.validate`` name and the fixture does not need."""
+    from ingest.validate import NOMENCLATURE_SHAPES, PROFILES
+
     copy = tmp_path / "inputs"
     shutil.copytree(FIXTURE, copy)
+    for name in {*NOMENCLATURE_SHAPES, *(n for names in PROFILES.values() for n in names)}:
+        path = copy / "shapes" / name
+        if not path.exists():
+            path.write_text("# (vide pour les tests de construction)\n", encoding="utf-8")
     return copy
 
 
@@ -197,7 +205,7 @@ def _many_records(path: Path, n: int) -> None:
     for i in range(n):
         lines.append(
             f'<id/cas-usage/genere-{i}> a iat:UseCase ; dct:title "Cas généré {i}"@fr ; '
-            f'dct:description "Description {i}."@fr ; airo:isDeployedBy <id/organisation/villeneuve-sur-exemple> ; '
+            f'dct:description "Description {i}."@fr ; dct:abstract "Résumé {i}."@fr ; airo:isDeployedBy <id/organisation/villeneuve-sur-exemple> ; '
             f"iat:domain <https://w3id.org/ia-territoriales/nomenclature/domaines/mobilite> ."
         )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -240,7 +248,8 @@ def test_killed_build_leaves_the_previous_build_served_and_intact(built):
     (root / "data" / "genere.ttl").unlink()
     (root / "data" / "autre.ttl").write_text(
         '<id/cas-usage/autre> a <https://w3id.org/ia-territoriales/def#UseCase> ; '
-        '<http://purl.org/dc/terms/title> "Autre"@fr ; <http://purl.org/dc/terms/description> "D."@fr .\n',
+        '<http://purl.org/dc/terms/title> "Autre"@fr ; <http://purl.org/dc/terms/description> "D."@fr ; '
+        '<http://purl.org/dc/terms/abstract> "R."@fr .\n',
         encoding="utf-8")
     again = run_build(options(root, var_dir))
     assert again.status == "built"
@@ -267,8 +276,8 @@ def test_if_needed_skips_then_rebuilds_when_an_input_changes(built):
     assert run_build(options(root, var_dir, if_needed=True)).status == "skipped"
     other_base = run_build(options(root, var_dir, if_needed=True, base_url="http://autre.test/"))
     assert other_base.status == "built"  # the base URL is an input too
-    (root / "shapes" / "formes.ttl").write_text(
-        (root / "shapes" / "formes.ttl").read_text(encoding="utf-8") + "\n# commentaire\n", encoding="utf-8")
+    (root / "shapes" / "usecase.ttl").write_text(
+        (root / "shapes" / "usecase.ttl").read_text(encoding="utf-8") + "\n# commentaire\n", encoding="utf-8")
     assert run_build(options(root, var_dir, if_needed=True, base_url="http://autre.test/")).status == "built"
 
 
@@ -379,19 +388,22 @@ def test_manifest_lists_every_file_with_its_checksum(built):
 
 
 def test_per_record_validation_finds_the_same_results_as_the_whole_graph(root):
-    from ingest.validation_runner import validate_records, validate_whole
+    from ingest.validation_runner import make_plan, validate_records, validate_whole
 
     (root / "data" / "sans-titre.ttl").write_text(BROKEN_RECORD, encoding="utf-8")
     graphs = expected_graphs(root)
-    nomenclature, shapes = graphs.pop("nomenclature"), graphs.pop("formes")
-    whole = {f.key for f in validate_whole(graphs, nomenclature, shapes)}
-    per_record, n = validate_records(graphs, nomenclature, shapes, jobs=2, batch_size=1)
+    nomenclature, _shapes = graphs.pop("nomenclature"), graphs.pop("formes")
+    plan = make_plan(root, graphs, "bibliotheque")
+    whole = {f.key for f in validate_whole(graphs, nomenclature, plan)}
+    per_record, n = validate_records(graphs, nomenclature, plan, jobs=2, batch_size=1)
     assert n == 6  # 3 use cases (+ contact as hash part), 2 organisations, the broken record
     assert {f.key for f in per_record} == whole
-    severities = {key[3] for key in whole}
-    assert severities == {"Violation", "Warning"}
-    assert (f"{BASE}id/cas-usage/sans-titre", "http://purl.org/dc/terms/title", "MinCountConstraintComponent",
-            "Violation") in whole
+    assert {key[3] for key in whole} == {"Violation", "Warning"}
+    broken = f"{BASE}id/cas-usage/sans-titre"
+    assert (broken, str(DCTERMS.title), "MinCountConstraintComponent", "Violation") in whole
+    assert (broken, str(DCTERMS.abstract), "MinCountConstraintComponent", "Violation") in whole
+    # profiles: the register record has no summary, which only the library profile requires
+    assert not any(key[0] == f"{BASE}id/cas-usage/exemple-42" for key in whole)
 
 
 def expected_graphs(root: Path) -> dict[str, Graph]:
@@ -431,14 +443,15 @@ def test_real_inputs_build_with_every_graph_and_no_violation(built_library):
 @pytest.mark.slow
 def test_real_inputs_per_record_sample_matches_the_whole_graph_results(built_library):
     """On a sample of real records, per-record validation finds exactly what the build's validation found."""
-    from ingest.validation_runner import record_groups, validate_records, validate_whole
+    from ingest.validation_runner import make_plan, record_groups, validate_records, validate_whole
 
     store = Store.read_only(str(built_library.store_path))
     graphs: dict[str, Graph] = {}
     for name, info in built_library.manifest["graphs"].items():
         nt = store.dump(format=RdfFormat.N_TRIPLES, from_graph=_named(info["iri"]))
         graphs[name] = Graph().parse(data=nt, format="nt")
-    nomenclature, shapes = graphs.pop("nomenclature"), graphs.pop("formes")
+    nomenclature, _shapes = graphs.pop("nomenclature"), graphs.pop("formes")
+    plan = make_plan(PROJECT, graphs, "bibliotheque")
     data = Graph()
     for graph in graphs.values():
         data += graph
@@ -450,9 +463,9 @@ def test_real_inputs_per_record_sample_matches_the_whole_graph_results(built_lib
     if published["method"] == "graphe":
         whole = {(r["focus"], r["path"], r["component"], r["severity"]) for r in published["results"]}
     else:  # the build validated record by record: compute the whole-graph results here
-        whole = {f.key for f in validate_whole(graphs, nomenclature, shapes)}
-    found, n = validate_records(graphs, nomenclature, shapes, jobs=1, keys=keys)
-    assert n == len(keys)
+        whole = {f.key for f in validate_whole(graphs, nomenclature, plan)}
+    found, n = validate_records(graphs, nomenclature, plan, jobs=1, keys=keys)
+    assert n >= len(keys)  # a record described in two graphs is validated in each
     assert {f.key for f in found if f.focus in sample_nodes} == {k for k in whole if k[0] in sample_nodes}
 
 
