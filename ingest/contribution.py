@@ -12,11 +12,10 @@ import datetime as dt
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, SKOS, XSD
 
 from ingest import terms
 from ingest.columns import (
@@ -213,7 +212,7 @@ class Converter:
             contact = URIRef(self.base + part_iri(use_case_iri(use_case.slug), "contact"))
             obj = terms.email(value) if kind == "email" else terms.iri(value) if kind == "iri" else Literal(
                 terms.text(value))
-            graph.add((subject, DCAT_CONTACT, contact))
+            graph.add((subject, DCAT.contactPoint, contact))
             graph.add((contact, RDF.type, VCARD.Kind))
             graph.add((contact, VCARD_PROPS[column.key], obj))
             return
@@ -401,7 +400,6 @@ class Converter:
         raise AssertionError(f"unknown part kind {kind}")  # pragma: no cover
 
 
-DCAT_CONTACT = URIRef("http://www.w3.org/ns/dcat#contactPoint")
 DPV_IMPACT = URIRef("https://w3id.org/dpv#hasImpactAssessment")
 DPV_LEGAL_BASIS = URIRef("https://w3id.org/dpv#LegalBasis")
 
@@ -422,6 +420,3 @@ def _resource_type(value: object) -> URIRef:
     labels = " ; ".join(f"« {label} »" for label in RESOURCE_TYPES)
     raise terms.ValueProblem(f"type de ressource « {terms.text(value)} » inconnu (attendu : {labels})")
 
-
-def source_label(path: Path) -> str:
-    return path.name

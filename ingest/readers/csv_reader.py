@@ -46,20 +46,24 @@ def read_csv(path: Path) -> list[Row]:
     first = next((line for line in lines if line.strip(" \t;,")), None)
     if first is None:
         raise InputError(path, "fichier vide : aucune ligne d'en-têtes")
-    separator = sniff_separator(first)
+    skip = 0
+    if first.lower().startswith("sep=") and len(first.strip()) == 5:
+        # Excel's "sep=;" hint line: it names the separator and is not a row of data
+        separator, skip = first.strip()[4], lines.index(first) + 1
+    else:
+        separator = sniff_separator(first)
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
     except csv.Error as exc:
         raise InputError(path, f"CSV mal formé ({exc})") from exc
     header: list[str] | None = None
-    header_number = 0
     rows: list[Row] = []
     for number, record in enumerate(records, start=1):
         cells = [cell.strip() for cell in record]
-        if not any(cells):
+        if number <= skip or not any(cells):
             continue  # empty rows (also ";;;;" rows) are skipped but keep their number
         if header is None:
-            header, header_number = cells, number
+            header = cells
             if len(header) < 2:
                 raise InputError(
                     path,
@@ -77,7 +81,7 @@ def read_csv(path: Path) -> list[Row]:
             )
         values = {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header) if name}
         rows.append(Row(file=path, number=number, cells=values))
-    if header is None or not header_number:
+    if header is None:
         raise InputError(path, "fichier vide : aucune ligne d'en-têtes")
     return rows
 

@@ -199,6 +199,14 @@ def test_amounts(value, expected):
     assert str(terms.decimal(value)) == expected
 
 
+def test_excel_sep_hint_line(tmp_path: Path):
+    path = tmp_path / "cas.csv"
+    path.write_text("sep=,\n" + ",".join(HEAD) + "\n" + ",".join(good_row()) + "\n", encoding="cp1252")
+    rows = read_rows(path)
+    assert [row.number for row in rows] == [3]
+    assert rows[0].cells["Titre *"] == "Un cas fictif"
+
+
 def test_header_matching_ignores_case_accents_stars_and_dashes():
     assert match_header("Résumé *") == ("resume", None, None)
     assert match_header("  RESUME ") == ("resume", None, None)
