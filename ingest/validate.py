@@ -271,8 +271,9 @@ def _results(report_graph: Graph, shapes: Graph, origin: dict[str, str] | None) 
         message_fr, message_en = _messages(report_graph, node, shapes, shape, value)
         # field label: the ontology's rdfs:label, else the shape's sh:name (reused terms such as
         # dct:title are not labelled by our ontology), else the prefixed name
-        shape_fr = _text(shapes, shape, SH.name, "fr") if shape is not None else ""
-        shape_en = _text(shapes, shape, SH.name, "en") if shape is not None else ""
+        named = report_graph.value(node, SH.sourceConstraint) or shape  # SPARQL constraints carry the name
+        shape_fr = _lang_text(shapes, named, SH.name, "fr") if named is not None else ""
+        shape_en = _lang_text(shapes, named, SH.name, "en") if named is not None else ""
         if isinstance(path, URIRef):
             path_label = labels_fr.get(path) or shape_fr or path.n3(nm)
             path_label_en = labels_en.get(path) or shape_en or path.n3(nm)
