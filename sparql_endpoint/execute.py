@@ -157,9 +157,36 @@ def _capped(items: Iterable[object], limit: int, what: str) -> list[object]:
     return out
 
 
+@dataclass(frozen=True)
+class Solutions:
+    """SELECT results already read into memory (from a remote server)."""
+
+    variables: list[str]
+    rows: list[list[object | None]]
+
+
+def materialise(result: object) -> object:
+    """Read a parsed remote result into plain Python objects in the calling thread: pyoxigraph's
+    ``QuerySolutions`` may only be dropped by the thread that made it, and an exception traceback
+    would otherwise carry it to the event loop."""
+    if isinstance(result, ox.QuerySolutions):
+        keys = list(result.variables)
+        return Solutions([k.value for k in keys], [[s[k] for k in keys] for s in result])
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    return list(result)  # type: ignore[call-overload]
+
+
 def serialise(result: object, job: QueryJob) -> QueryOutput:
     """Serialise a pyoxigraph result (or an iterable of triples) for the negotiated type."""
-    if isinstance(result, ox.QueryBoolean):
+    if isinstance(result, Solutions):
+        if job.result_type is None:
+            raise NotAcceptable("Une requête SELECT renvoie un résultat SPARQL (JSON, XML, CSV ou TSV).")
+        if len(result.rows) > job.limit:
+            raise _too_large(job.limit, "lignes")
+        body = results.SOLUTION_WRITERS[job.result_type](result.variables, result.rows)
+        return QueryOutput(job.result_type, body, "solutions", len(result.rows))
+    if isinstance(result, bool | ox.QueryBoolean):
         if job.result_type is None:
             raise NotAcceptable("Une requête ASK renvoie un résultat SPARQL (JSON, XML, CSV ou TSV).")
         return QueryOutput(job.result_type, results.BOOLEAN_WRITERS[job.result_type](bool(result)), "boolean", 1)

@@ -28,7 +28,14 @@ from sparql_endpoint.errors import (
     ResultTooLarge,
     StoreUnavailable,
 )
-from sparql_endpoint.execute import QueryJob, QueryOutput, dataset_from_query, refuse_updates, serialise
+from sparql_endpoint.execute import (
+    QueryJob,
+    QueryOutput,
+    dataset_from_query,
+    materialise,
+    refuse_updates,
+    serialise,
+)
 from sparql_endpoint.settings import Settings
 from sparql_endpoint.workers import WorkerPool
 
@@ -153,7 +160,7 @@ class RemoteStore:
                         raise httpx.ReadTimeout("deadline")
                     if size > max_bytes:
                         raise ResultTooLarge(
-                            f"Le résultat dépasse la limite de {job.limit} lignes de ce service. "
+                            f"Le résultat dépasse la limite de {job.limit} lignes ou triplets de ce service. "
                             "Ajoutez LIMIT (et OFFSET pour paginer) à la requête."
                         )
                 body = b"".join(chunks)
@@ -173,7 +180,7 @@ class RemoteStore:
         media = response.headers.get("content-type", "").split(";")[0].strip().lower()
         try:
             if media in ("application/sparql-results+json", "application/json"):
-                result: object = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+                result = materialise(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))
             elif media in ("application/n-triples", "text/plain"):
                 result = [quad.triple for quad in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
             else:

@@ -16,7 +16,6 @@ from sparql_endpoint.app import create_app
 from sparql_endpoint.settings import Settings
 
 BASE = servers.BASE
-QUERIES = servers.REPO / "queries"
 
 
 @pytest.fixture(scope="session")
@@ -35,12 +34,6 @@ def oxigraph_url(var_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     servers.stop(process)
 
 
-def make_settings(var_dir: Path, sparql_url: str | None = None, **overrides: object) -> Settings:
-    return Settings(
-        base_url=BASE, var_dir=var_dir, sparql_url=sparql_url, queries_dir=QUERIES, **overrides
-    )
-
-
 @pytest.fixture(scope="session", params=["embedded", "remote"])
 def store_kind(request: pytest.FixtureRequest) -> str:
     return request.param
@@ -49,7 +42,7 @@ def store_kind(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="session")
 def settings(store_kind: str, var_dir: Path, request: pytest.FixtureRequest) -> Settings:
     url = request.getfixturevalue("oxigraph_url") if store_kind == "remote" else None
-    return make_settings(var_dir, url)
+    return servers.make_settings(var_dir, url)
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,12 @@ BASE = "http://iat.test/"  # the base URL of the fixture build
 GRAPHS = ("bibliotheque", "formes", "nl-algoritmeregister", "nomenclature", "pstw")
 
 
+def make_settings(var_dir: Path, sparql_url: str | None = None, **overrides: object):
+    from sparql_endpoint.settings import Settings
+
+    return Settings(base_url=BASE, var_dir=var_dir, sparql_url=sparql_url, queries_dir=REPO / "queries", **overrides)
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
