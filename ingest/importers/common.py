@@ -77,7 +77,9 @@ def read_json(path: Path) -> Any:
     try:
         return json.loads(read_text(path))
     except json.JSONDecodeError as exc:
-        raise RegisterImportError(path, f"JSON invalide, ligne {exc.lineno}, colonne {exc.colno} : {exc.msg}") from exc
+        raise RegisterImportError(
+            path, f"JSON invalide, ligne {exc.lineno}, colonne {exc.colno} : {exc.msg}"
+        ) from exc
 
 
 def read_csv_rows(path: Path, required: Iterable[str]) -> list[dict[str, str]]:
@@ -86,7 +88,9 @@ def read_csv_rows(path: Path, required: Iterable[str]) -> list[dict[str, str]]:
     try:
         reader = csv.reader(text.splitlines(keepends=True))
         header = [name.strip() for name in next(reader)]
-        rows = [dict(zip(header, values, strict=False)) for values in reader if any(v.strip() for v in values)]
+        rows = [
+            dict(zip(header, values, strict=False)) for values in reader if any(v.strip() for v in values)
+        ]
     except StopIteration as exc:
         raise RegisterImportError(path, "fichier vide") from exc
     except csv.Error as exc:
@@ -192,7 +196,9 @@ def mapping(name: str) -> Mapping:
             schemes.add(row["scheme"].strip())
             table[norm_key(row["value"])] = tuple(row["codes"].split())
     if len(schemes) != 1:
-        raise RegisterImportError(path, f"une table de correspondance vise un seul schéma, pas {sorted(schemes)}")
+        raise RegisterImportError(
+            path, f"une table de correspondance vise un seul schéma, pas {sorted(schemes)}"
+        )
     return Mapping(name, schemes.pop(), table)
 
 
@@ -260,7 +266,9 @@ class RecordGraph:
         self.date(record, DCTERMS.created, created)
         self.date(record, DCTERMS.modified, modified)
 
-    def organisation(self, name: str, *, deployer: bool, source: str | None = None, french: bool = False) -> URIRef:
+    def organisation(
+        self, name: str, *, deployer: bool, source: str | None = None, french: bool = False
+    ) -> URIRef:
         """The organisation a source names ``name``, under its canonical name when the alias table
         (``ingest/mappings/organisation-aliases.csv``) gives one; deduplicated by ``organisation_iri``.
         Canonical names come from French sources (``@fr``); a source's own spelling is kept untagged."""
@@ -374,7 +382,7 @@ def shared_resources(rg: RecordGraph, record: URIRef, cell: str, lang: str) -> N
 
 
 def partial_date(value: Any) -> Literal | None:
-    """"2023" -> xsd:gYear, "2023-08" -> xsd:gYearMonth, "2023-08-01" -> xsd:date, else None."""
+    """ "2023" -> xsd:gYear, "2023-08" -> xsd:gYearMonth, "2023-08-01" -> xsd:date, else None."""
     text = clean(value)
     for pattern, datatype in (
         (r"\d{4}", XSD.gYear),

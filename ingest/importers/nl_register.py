@@ -52,7 +52,9 @@ def read_records(path: Path) -> tuple[list[dict], str]:
             if field not in record:
                 raise RegisterImportError(path, "champ manquant", key, field)
     if data.get("count") not in (None, len(data["algoritmes"])):
-        raise RegisterImportError(path, f"« count » vaut {data['count']} pour {len(data['algoritmes'])} enregistrements")
+        raise RegisterImportError(
+            path, f"« count » vaut {data['count']} pour {len(data['algoritmes'])} enregistrements"
+        )
     return data["algoritmes"], fetched
 
 
@@ -134,7 +136,7 @@ def read_v1_records(path: Path) -> list[dict]:
 
 
 def _provider_name(value) -> str:
-    """"Oribi B.V. – https://www.oribi.nl" -> "Oribi B.V." (the URL goes to the organisation's homepage)."""
+    """ "Oribi B.V. – https://www.oribi.nl" -> "Oribi B.V." (the URL goes to the organisation's homepage)."""
     return re.split(r"\s+[–-]\s+https?://", clean(value))[0].strip()
 
 
@@ -150,6 +152,8 @@ def _links(rg: RecordGraph, uc: URIRef, grouping, part: str, prop, cls) -> int:
     for item in grouping or []:
         title = clean(item.get("title"))
         links = common.urls_in_cell(clean(item.get("link")))
+        if common.urls_in_cell(title) == [title]:  # a bare URL given as the title is the link
+            links = links or [title]
         if not title and not links:
             continue
         count += 1
@@ -220,8 +224,11 @@ def map_v1_record(rg: RecordGraph, record: dict, path: Path | str, source) -> UR
             node = URIRef(iris.part_iri(str(uc), "base-legale", 1))
             g.add((uc, IAT.legalBasis, node))
             g.add((node, DCTERMS.title, Literal(legal, lang=LANG)))
-    assessments = [(clean(item.get("title")), clean(item.get("link")), "") for item in
-                   record.get("impacttoetsen_grouping") or [] if clean(item.get("title"))]
+    assessments = [
+        (clean(item.get("title")), clean(item.get("link")), "")
+        for item in record.get("impacttoetsen_grouping") or []
+        if clean(item.get("title"))
+    ]
     if not assessments and strip_html(record.get("impacttoetsen")):
         text = strip_html(record.get("impacttoetsen"))
         assessments = [(text, "", text)]

@@ -150,13 +150,17 @@ def map_row(rg: RecordGraph, row: dict[str, str], path: Path | str, source) -> U
     if organisation:
         authorities = authority_rows(organisation)
         if len(authorities) > 1:  # PSTW names two authorities in one cell ("Nice and Marseille")
-            orgs = [rg.organisation(a["nom"], deployer=True, source=DATASET, french=True) for a in authorities]
+            orgs = [
+                rg.organisation(a["nom"], deployer=True, source=DATASET, french=True) for a in authorities
+            ]
         else:
             orgs = [rg.organisation(organisation, deployer=True, source=DATASET)]
         for org, authority in zip(orgs, authorities or [None] * len(orgs), strict=True):
             g.add((uc, AIRO.isDeployedBy, org))
             if authority and authority["type"]:
-                g.add((org, ORG.classification, URIRef(common.concept("types-collectivite", authority["type"]))))
+                g.add(
+                    (org, ORG.classification, URIRef(common.concept("types-collectivite", authority["type"])))
+                )
 
     nuts = clean(row[NUTS_CODE]).upper()
     territory = common.nuts_or_country(rg, nuts, clean(row[COUNTRY]), path, key)
@@ -171,7 +175,9 @@ def map_row(rg: RecordGraph, row: dict[str, str], path: Path | str, source) -> U
             g.add((uc, DCTERMS.subject, _cofog(codes["cofog"])))
     # the more precise COFOG level II gives the domain when it maps to one, else level I
     domains = mapping("pstw-domaines")
-    codes = domains.table.get(common.norm_key(row[COFOG_2])) or domains.lookup(row[COFOG_1], path, key, COFOG_1)
+    codes = domains.table.get(common.norm_key(row[COFOG_2])) or domains.lookup(
+        row[COFOG_1], path, key, COFOG_1
+    )
     for code in codes:
         g.add((uc, IAT.domain, URIRef(common.concept(domains.scheme, code))))
     for concept in lookup("pstw-stades", STATUS):

@@ -31,7 +31,9 @@ def french_cases(path: Path | None = None) -> list[dict[str, str]]:
     """The PSTW rows that are French territorial cases, in file order."""
     from ingest.sources import source_named
 
-    return [row for row in pstw.read_rows(path or source_named("pstw").path) if pstw.is_french_territorial(row)]
+    return [
+        row for row in pstw.read_rows(path or source_named("pstw").path) if pstw.is_french_territorial(row)
+    ]
 
 
 def case_graphs(rows: list[dict[str, str]], base: str, path: Path | str = "pstw") -> tuple[dict, dict]:
@@ -55,7 +57,9 @@ def case_graphs(rows: list[dict[str, str]], base: str, path: Path | str = "pstw"
         cases[str(uc).rsplit("/", 1)[1]] = case
     for org, graph in organisations.items():
         if (org, ORG.classification, None) not in graph:
-            raise RegisterImportError(path, f"type de collectivité inconnu pour {org}", field=pstw.ORGANISATION)
+            raise RegisterImportError(
+                path, f"type de collectivité inconnu pour {org}", field=pstw.ORGANISATION
+            )
     return cases, organisations
 
 
@@ -81,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     from sparql_endpoint.settings import Settings
 
     parser = argparse.ArgumentParser(description="Écrire les cas territoriaux français de PSTW dans data/.")
-    parser.add_argument("--data", type=Path, default=PROJECT_ROOT / "data", help="dossier data/ (défaut : celui du projet)")
+    parser.add_argument(
+        "--data", type=Path, default=PROJECT_ROOT / "data", help="dossier data/ (défaut : celui du projet)"
+    )
     parser.add_argument("--base", default=None, help="URL de base des IRI (défaut : IAT_BASE_URL)")
     args = parser.parse_args(argv)
     base = args.base or str(Settings().base_url)

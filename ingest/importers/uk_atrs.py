@@ -40,7 +40,9 @@ def read_records(path: Path) -> list[dict]:
                 raise RegisterImportError(path, "champ manquant", where, field)
         match = RECORD_URL.fullmatch(clean(record["url"]))
         if not match:
-            raise RegisterImportError(path, f"adresse GOV.UK inattendue « {clean(record['url'])} »", where, "url")
+            raise RegisterImportError(
+                path, f"adresse GOV.UK inattendue « {clean(record['url'])} »", where, "url"
+            )
         if match[1] in seen:
             raise RegisterImportError(path, "enregistrement en double", match[1], "url")
         seen.add(match[1])
