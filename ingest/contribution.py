@@ -81,6 +81,15 @@ class Converter:
                 errors.append(self._unknown_header(row, name, line))
                 continue
             key, n, sub = found
+            if isinstance(value, dict):
+                errors.append(InputError(row.file, "attendu : un texte ou une liste, pas des paires « clé: valeur »",
+                                         line, name, row.is_yaml))
+                continue
+            if isinstance(value, list) and not BY_KEY.get(key, _MULTI_PART).multiple and n is None:
+                if len(value) > 1:
+                    errors.append(InputError(row.file, "une seule valeur attendue", line, name, row.is_yaml))
+                    continue
+                value = value[0] if value else None
             if n is None:
                 simple[key] = Cell(value, name, line)
             else:
@@ -244,7 +253,9 @@ class Converter:
             for item in terms.split_multi(value):
                 graph.add((subject, prop, terms.iri(item)))
         elif kind in {"concept", "concepts"}:
-            items = terms.split_multi(value) if kind == "concepts" else [value]
+            items = terms.split_multi(value)
+            if kind == "concept" and len(items) > 1:
+                raise terms.ValueProblem(f"une seule valeur attendue, pas « {terms.text(value)} »")
             problems = []
             for item in items:
                 try:
@@ -402,6 +413,9 @@ class Converter:
 
 DPV_IMPACT = URIRef("https://w3id.org/dpv#hasImpactAssessment")
 DPV_LEGAL_BASIS = URIRef("https://w3id.org/dpv#LegalBasis")
+
+
+_MULTI_PART = Column("", "", "", "iris")  # stands for part columns in the single-value check
 
 
 class _Unmatched(Exception):

@@ -23,7 +23,7 @@ def read_xlsx(path: Path) -> list[Row]:
             "au format « Classeur Excel (.xlsx) »)"
         ) from exc
     try:
-        sheet = workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
+        sheet = workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else _data_sheet(workbook)
         header: list[str] | None = None
         rows: list[Row] = []
         for number, record in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -40,6 +40,20 @@ def read_xlsx(path: Path) -> list[Row]:
     if header is None:
         raise InputError(path, f"la feuille « {sheet.title} » est vide : aucune ligne d'en-têtes")
     return rows
+
+
+def _data_sheet(workbook):
+    """The sheet whose first non-empty row holds the most known headers (the data sheet was renamed)."""
+    from ingest.columns import match_header
+
+    def known(sheet) -> int:
+        for record in sheet.iter_rows(values_only=True, max_row=20):
+            names = [str(v) for v in record if v not in (None, "")]
+            if names:
+                return sum(match_header(name) is not None for name in names)
+        return 0
+
+    return max(workbook.worksheets, key=known)
 
 
 def _clean(value: object) -> object:

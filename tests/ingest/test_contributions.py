@@ -207,6 +207,36 @@ def test_excel_sep_hint_line(tmp_path: Path):
     assert rows[0].cells["Titre *"] == "Un cas fictif"
 
 
+def test_renamed_data_sheet_is_found(tmp_path: Path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "Lisez-moi"
+    workbook.active.append(["Ce classeur contient nos projets"])
+    sheet = workbook.create_sheet("Projets 2025")
+    sheet.append(HEAD)
+    sheet.append(good_row())
+    workbook.save(tmp_path / "cas.xlsx")
+    rows = read_rows(tmp_path / "cas.xlsx")
+    assert [(row.number, row.cells["Titre *"]) for row in rows] == [(2, "Un cas fictif")]
+
+
+def test_single_valued_columns_refuse_several_values(tmp_path: Path):
+    row = good_row()
+    row[5] = "idee | production"
+    path = write_csv(tmp_path / "cas.csv", [HEAD, row])
+    assert errors_of([path], tmp_path / "data") == [
+        f"{path}, ligne 2, colonne « Stade * » : une seule valeur attendue, pas « idee | production »"]
+    yaml_path = tmp_path / "cas.yaml"
+    yaml_path.write_text(
+        "titre: Un cas fictif\nrésumé: Un résumé.\norganisation: Commune de Villeneuve-sur-Exemple\n"
+        "type_de_collectivite: commune\ndomaines: energie\nstade: [idee, production]\n"
+        "sources: {page: https://www.villeneuve-sur-exemple.test/cas}\n", encoding="utf-8")
+    errors = errors_of([yaml_path], tmp_path / "data")
+    assert f"{yaml_path}, ligne 6, clé « stade » : une seule valeur attendue" in errors
+    assert any(e.startswith(f"{yaml_path}, ligne 7, clé « sources » : attendu : un texte ou une liste") for e in errors)
+
+
 def test_header_matching_ignores_case_accents_stars_and_dashes():
     assert match_header("Résumé *") == ("resume", None, None)
     assert match_header("  RESUME ") == ("resume", None, None)
