@@ -16,8 +16,15 @@ import sys
 import time
 from pathlib import Path
 
-from ingest.build import GRAPH_NOMENCLATURE, GRAPH_SHAPES, BuildOptions, read_inputs
-from ingest.validation_runner import record_groups, union, validate_records, validate_whole
+from ingest.build import (
+    GRAPH_LIBRARY,
+    GRAPH_NOMENCLATURE,
+    GRAPH_SHAPES,
+    PROJECT_ROOT,
+    BuildOptions,
+    read_inputs,
+)
+from ingest.validation_runner import make_plan, record_groups, union, validate_records, validate_whole
 
 
 def rss_mb() -> float:
@@ -33,15 +40,16 @@ def main(argv: list[str] | None = None) -> int:
 
     start = time.perf_counter()
     graphs, _origin = read_inputs(BuildOptions(base_url="http://127.0.0.1:8000/", var_dir=Path("var"), quiet=True))
-    nomenclature, shapes = graphs.pop(GRAPH_NOMENCLATURE), graphs.pop(GRAPH_SHAPES)
+    nomenclature, shapes = graphs.pop(GRAPH_NOMENCLATURE), graphs.pop(GRAPH_SHAPES)  # shapes: per profile, in plan
+    plan = make_plan(PROJECT_ROOT, graphs, GRAPH_LIBRARY)
     read_s = time.perf_counter() - start
-    records = len(record_groups(union(graphs.values())))
+    records = sum(len(record_groups(graph)) for graph in graphs.values())
     print(f"lecture : {read_s:.1f} s ; {sum(len(g) for g in graphs.values())} triplets de données "
           f"({', '.join(f'{n} {len(g)}' for n, g in graphs.items())}), nomenclature {len(nomenclature)}, "
           f"formes {len(shapes)} ; {records} fiches")
 
     start = time.perf_counter()
-    whole = validate_whole(graphs, nomenclature, shapes)
+    whole = validate_whole(graphs, nomenclature, plan)
     whole_s = time.perf_counter() - start
     whole_keys = {f.key for f in whole}
     print(f"graphe entier : {whole_s:.1f} s ; {len(whole)} résultats "
@@ -50,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     for batch in args.batch:
         for jobs in args.jobs:
             start = time.perf_counter()
-            found, n = validate_records(graphs, nomenclature, shapes, jobs=jobs, batch_size=batch)
+            found, n = validate_records(graphs, nomenclature, plan, jobs=jobs, batch_size=batch)
             seconds = time.perf_counter() - start
             same = {f.key for f in found} == whole_keys
             print(f"par fiche (lots de {batch}, {jobs} processus) : {seconds:.1f} s pour {n} fiches ; "
@@ -60,10 +68,10 @@ def main(argv: list[str] | None = None) -> int:
                 print("  différences (10 premières) :", *diff, sep="\n    ")
 
     if args.sample:
-        keys = sorted(record_groups(union(graphs.values())))
+        keys = sorted(record_groups(union(graphs.values())))  # records of every graph
         keys = keys[:: max(len(keys) // args.sample, 1)][: args.sample]
         start = time.perf_counter()
-        validate_records(graphs, nomenclature, shapes, jobs=1, batch_size=1, keys=keys)
+        validate_records(graphs, nomenclature, plan, jobs=1, batch_size=1, keys=keys)
         seconds = time.perf_counter() - start
         print(f"par fiche, une exécution pySHACL par fiche : {seconds:.1f} s pour {len(keys)} fiches "
               f"({1000 * seconds / len(keys):.0f} ms par fiche, soit ~{seconds / len(keys) * records:.0f} s "
