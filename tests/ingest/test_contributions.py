@@ -250,6 +250,45 @@ def test_separator_sniffing(line, sep):
     assert sniff_separator(line) == sep
 
 
+SAMPLES = {"langtext": "Un texte", "text": "Un texte", "iri": "https://exemple.test/x", "iris": "https://exemple.test/y",
+           "email": "contact@exemple.test", "date": "2024", "bool": "oui", "decimal": "10", "int": "3",
+           "org": "Commune de Villeneuve-sur-Exemple", "orgs": "Prestataire Fictif", "unit": "Service fictif",
+           "territories": "Villeneuve-sur-Exemple (99001)", "keywords": "a; b", "identifier": "cas-fictif",
+           "siren": "999000001", "mitigations": "Une mesure", "resource-type": "Modèle"}
+
+
+def test_every_column_of_the_table_lands_in_the_graph(tmp_path: Path):
+    """The column table and the converter stay in step: a row with every column and every part filled
+    gives, for each column with a property, a triple with that property."""
+    from ingest.columns import COLUMNS, PARTS
+
+    index = ConceptIndex.load(FIXTURE_NOMENCLATURE)
+
+    def sample(column):
+        if column.scheme:
+            return index.scheme(column.scheme).concepts[0].notation
+        return SAMPLES[column.kind]
+
+    record = {column.key: sample(column) for column in COLUMNS}
+    record["date_mise_a_jour"] = record["date_revision"] = "2025-01-15"
+    for part in PARTS:
+        record[part.key] = [{column.key: sample(column) for column in part.columns}]
+    path = tmp_path / "tout.yaml"
+    path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    plan = import_into([path], tmp_path / "data")
+    graph = read_dir(tmp_path / "data")
+    predicates = set(graph.predicates())
+    missing = [c.key for c in COLUMNS if c.prop is not None and c.prop not in predicates]
+    missing += [f"{p.key}.{c.key}" for p in PARTS for c in p.columns if c.prop is not None and c.prop not in predicates]
+    assert missing == []
+    # columns without a property of the use case: the organisation's and the contact's
+    org, vcard, iat = "http://www.w3.org/ns/org#", "http://www.w3.org/2006/vcard/ns#", "https://w3id.org/ia-territoriales/def#"
+    for predicate in (f"{org}classification", f"{iat}siren", "http://xmlns.com/foaf/0.1/homepage", f"{vcard}fn",
+                      f"{vcard}hasEmail", f"{vcard}hasURL"):
+        assert URIRef(predicate) in predicates, predicate
+    assert {o.kind for o in plan} == {"cas d'usage", "organisation"}
+
+
 # -- errors: French, located, all of them, and nothing written ----------------------------------------------
 def write_csv(path: Path, rows: list[list[str]], sep: str = ";") -> Path:
     path.write_text("\n".join(sep.join(row) for row in rows) + "\n", encoding="utf-8")
