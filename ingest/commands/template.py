@@ -99,11 +99,31 @@ def write_templates(index: ConceptIndex, out: Path) -> list[Path]:
     paths = [out / "cas-usage.csv", out / "cas-usage.yaml", out / "cas-usage.xlsx"]
     atomic_write_text(paths[0], csv_text(index))
     atomic_write_text(paths[1], yaml_text(index))
-    workbook = build_workbook(index)
     tmp = out / ".cas-usage.xlsx.tmp"
-    workbook.save(tmp)
+    tmp.write_bytes(xlsx_bytes(index))
     tmp.replace(paths[2])
     return paths
+
+
+def xlsx_bytes(index: ConceptIndex) -> bytes:
+    """The workbook, byte-for-byte reproducible (fixed zip timestamps and document dates), so that
+    regenerating an unchanged template leaves git clean."""
+    import re
+    import zipfile
+
+    raw = io.BytesIO()
+    build_workbook(index).save(raw)
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2025-01-01T00:00:00Z", data)
+            info = zipfile.ZipInfo(item.filename, date_time=(2025, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, data)
+    return fixed.getvalue()
 
 
 # -- the example, as cells ---------------------------------------------------------------------------------
