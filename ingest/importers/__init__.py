@@ -1,1 +1,1 @@
-"""Importers of other registers' files (see ``ingest.sources``): each maps a raw file to an rdflib Graph."""
+"""Importers of raw source files into RDF: other registers (see ``ingest.sources``) and the French cases sheet."""

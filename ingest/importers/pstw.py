@@ -193,9 +193,9 @@ def map_row(rg: RecordGraph, row: dict[str, str], path: Path | str, source) -> U
     rg.text(uc, IAT.fundingProgramme, clean(row.get(FUNDING, "")), LANG)
 
     benefits = mapping("pstw-benefices")
+    flags = {common.norm_key(k): v for k, v in row.items()}
     for column, codes in benefits.table.items():
-        value = next((v for k, v in row.items() if common.norm_key(k) == column), "")
-        if clean(value).casefold() == "x":
+        if clean(flags.get(column, "")).casefold() == "x":
             for code in codes:
                 g.add((uc, IAT.expectedBenefit, URIRef(common.concept(benefits.scheme, code))))
 
