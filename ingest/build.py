@@ -52,6 +52,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 KEEP_BUILDS = 2  # besides current
 REPORT_LIMIT = 200  # violations printed; the published report lists them all
 TMP_PREFIX = ".tmp-"
+SOURCE_FIELDS = ("name", "title_fr", "title_en", "graph", "licence", "attribution", "homepage", "snapshot")
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
 # fixed named graphs (docs/ARCHITECTURE.md); one more per register in ingest.sources
@@ -414,6 +415,8 @@ def _build_into(opts, tmp: Path, build_id: str, digest: str, steps: _Steps, vali
         },
         "triples": {"quads": sum(counts.values()), "distinct_triples": union},
         "use_cases": {name: n for name, n in use_cases.items() if name in data_graphs},
+        # what the DCAT catalogue says about each register (sparql_endpoint never imports ingest.sources)
+        "sources": [{key: getattr(source, key, None) for key in SOURCE_FIELDS} for source in opts.source_list()],
         "validation": validation.summary(),
         "store": "store",
         "files": files,
