@@ -53,6 +53,7 @@ class UseCase:
     organisations: dict[str, Graph] = field(default_factory=dict)   # organisation IRI -> its graph
     row: Row | None = None
     mitigations: int = 0    # counter of #mesure-N
+    dated: bool = False     # the row gave its modification date (else it is today's)
 
 
 class Converter:
@@ -331,6 +332,7 @@ class Converter:
         for key in ("date_debut", "date_fin", "date_revision"):
             if key in values:
                 graph.add((subject, BY_KEY[key].prop, values[key]))
+        use_case.dated = "date_mise_a_jour" in values
         modified = values.get("date_mise_a_jour", Literal(self.today.isoformat(), datatype=XSD.date))
         created = self.existing_created(use_case.slug) or modified
         graph.add((subject, DCTERMS.modified, modified))

@@ -19,12 +19,12 @@ from rdflib.namespace import DCTERMS
 from ingest.concepts import NOMENCLATURE_DIR, ConceptIndex
 from ingest.contribution import Converter, UseCase
 from ingest.rdfio import RDFReadError, atomic_write_text, read_graph, turtle_text
-from ingest.readers import InputError, Row, read_rows
+from ingest.readers import SUPPORTED, InputError, Row, read_rows
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", type=Path, metavar="FICHIER",
-                        help="fichiers de contribution : .csv, .xlsx, .yaml ou .yml")
+                        help="fichiers de contribution (.csv, .xlsx, .yaml, .yml) ou dossiers qui en contiennent")
     parser.add_argument("--data-dir", type=Path, default=Path("data"),
                         help="dossier des données (défaut : data) ; écrit cas-usage/ et organisations/")
     parser.add_argument("--base-url", default=None, help="URL publique de la bibliothèque (défaut : IAT_BASE_URL)")
@@ -98,7 +98,7 @@ def plan_import(files: list[Path], data_dir: Path, base: str, nomenclature: Path
     created = _ExistingCreated(data_dir, base)
     converter = Converter(index, base, today, created)
     use_cases: list[UseCase] = []
-    for path in files:
+    for path in expand(files):
         try:
             rows = read_rows(path)
         except InputError as error:
@@ -123,6 +123,18 @@ def plan_import(files: list[Path], data_dir: Path, base: str, nomenclature: Path
         for warning in warnings:
             print(f"avertissement : {warning}")
     return outputs
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """Files as given; a folder stands for the contributor files it holds (sorted, hidden ones left out)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
+                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        else:
+            found.append(path)
+    return found
 
 
 def _dedupe(errors: list[InputError]) -> list[InputError]:
@@ -178,7 +190,7 @@ def _outputs(use_cases: list[UseCase], data_dir: Path, base: str) -> list[Output
     organisations: dict[str, Graph] = {}
     for use_case in use_cases:
         path = data_dir / "cas-usage" / f"{use_case.slug}.ttl"
-        outputs.append(_output(path, turtle_text(use_case.graph, base), "cas d'usage"))
+        outputs.append(_output(path, _use_case_text(use_case, path, base), "cas d'usage"))
         for iri, graph in use_case.organisations.items():
             if iri in organisations:
                 organisations[iri] += graph
@@ -190,6 +202,22 @@ def _outputs(use_cases: list[UseCase], data_dir: Path, base: str) -> list[Output
             continue  # organisations already in data/ are kept as they are
         outputs.append(_output(path, turtle_text(organisations[iri], base), "organisation"))
     return outputs
+
+
+def _use_case_text(use_case: UseCase, path: Path, base: str) -> str:
+    """The record's Turtle. A row without a modification date that changes nothing in the record keeps
+    the record's dct:modified, so that importing the same input on another day changes no file."""
+    text = turtle_text(use_case.graph, base)
+    if use_case.dated or not path.is_file():
+        return text
+    existing = path.read_text(encoding="utf-8")
+    old = read_graph(path, base).value(use_case.iri, DCTERMS.modified)
+    if old is None:
+        return text
+    candidate = Graph() + use_case.graph
+    candidate.set((use_case.iri, DCTERMS.modified, old))
+    candidate_text = turtle_text(candidate, base)
+    return candidate_text if candidate_text == existing else text
 
 
 def _output(path: Path, text: str, kind: str) -> Output:

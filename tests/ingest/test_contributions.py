@@ -446,6 +446,35 @@ def test_importing_twice_gives_the_same_files(tmp_path: Path):
     assert snapshot(data_dir) == first
 
 
+def test_a_folder_stands_for_its_contributor_files(tmp_path: Path):
+    folder = tmp_path / "contributions"
+    (folder / "yaml").mkdir(parents=True)
+    write_csv(folder / "a.csv", [HEAD, good_row("Premier cas")])
+    (folder / "yaml" / "b.yml").write_text(
+        "titre: Second cas\nrésumé: Un résumé.\norganisation: Commune de Villeneuve-sur-Exemple\n"
+        "type_de_collectivite: commune\ndomaines: energie\nstade: idee\n"
+        "sources: https://www.villeneuve-sur-exemple.test/b\n", encoding="utf-8")
+    (folder / "notes.txt.bak").write_text("ignoré", encoding="utf-8")
+    plan = import_into([folder], tmp_path / "data")
+    assert sorted(o.path.name for o in plan if o.kind == "cas d'usage") == ["premier-cas.ttl", "second-cas.ttl"]
+
+
+def test_undated_rows_imported_again_another_day_change_nothing(tmp_path: Path):
+    data_dir = tmp_path / "data"
+    path = write_csv(tmp_path / "cas.csv", [HEAD, good_row()])
+    import_into([path], data_dir, today=dt.date(2025, 2, 1))
+    first = snapshot(data_dir)
+    plan = import_into([path], data_dir, today=dt.date(2025, 3, 1))
+    assert {o.status for o in plan} == {"inchangé"} and snapshot(data_dir) == first
+    # a real change on another day is dated that day; the creation date stays
+    changed = good_row()
+    changed[1] = "Un résumé corrigé."
+    import_into([write_csv(path, [HEAD, changed])], data_dir, today=dt.date(2025, 3, 1))
+    graph = read_graph(data_dir / "cas-usage" / "un-cas-fictif.ttl", BASE)
+    assert graph.value(uc("un-cas-fictif"), DCTERMS.modified) == Literal("2025-03-01", datatype=XSD.date)
+    assert graph.value(uc("un-cas-fictif"), DCTERMS.created) == Literal("2025-02-01", datatype=XSD.date)
+
+
 def test_reimport_keeps_created_and_a_renamed_title_keeps_its_iri(tmp_path: Path):
     data_dir = tmp_path / "data"
     head = [*HEAD, "Date de mise à jour"]
