@@ -155,6 +155,22 @@ def load_nomenclature_shapes(shapes_dir: Path = SHAPES_DIR) -> Graph:
     return _parse_all(shapes_dir / name for name in NOMENCLATURE_SHAPES)
 
 
+# Documentation triples of the shapes: pySHACL scans every predicate of a shape each time it evaluates
+# it, and these make up more than half of the shapes graph. Measured on 90 use cases: 3.1 s with them,
+# 1.7 s without. They are left out of what pySHACL runs; messages and names are read back from the
+# full shapes graph by source shape (see ``_messages``).
+DOCUMENTATION = frozenset({SH.name, SH.description, SH.message, RDFS.seeAlso, RDFS.label, RDFS.comment})
+
+
+@functools.cache
+def _executable(shapes: Graph) -> Graph:
+    lean = Graph()
+    for triple in shapes:
+        if triple[1] not in DOCUMENTATION:
+            lean.add(triple)
+    return lean
+
+
 @functools.cache
 def load_ontology(ontology_dir: Path = ONTOLOGY_DIR) -> Graph:
     """The ontology, every scheme of the nomenclature and the standard axioms, as one graph."""
@@ -211,7 +227,7 @@ def _run(data: Graph, shapes: Graph, support: Graph | None) -> Graph:
         work += support
     _conforms, report_graph, _text = pyshacl_validate(
         work,
-        shacl_graph=shapes,
+        shacl_graph=_executable(shapes),
         inference="none",
         advanced=True,
         inplace=True,  # on our own copy
@@ -238,9 +254,9 @@ def _lang_text(graph: Graph, node, predicate, lang: str) -> str:
 def _messages(report_graph: Graph, node, shapes: Graph, shape, value) -> tuple[str, str]:
     """French and English messages of a result.
 
-    pySHACL keeps the language tags of sh:message, except for SPARQL constraints, whose messages it
-    rewrites ({?value} substituted) without tags: those are rebuilt here from the constraint's own
-    sh:message in each language.
+    pySHACL runs shapes without their documentation (see ``_executable``), so messages come from the
+    full shapes graph: the SPARQL constraint's own sh:message ({?value} substituted), else the source
+    shape's (for sh:node results, the outer property shape's).
     """
     fr = _lang_text(report_graph, node, SH.resultMessage, "fr")
     en = _lang_text(report_graph, node, SH.resultMessage, "en")
@@ -253,7 +269,13 @@ def _messages(report_graph: Graph, node, shapes: Graph, shape, value) -> tuple[s
             fr = fr or _lang_text(shapes, source, SH.message, "fr").replace("{?value}", shown).replace("{$value}", shown)
             en = en or _lang_text(shapes, source, SH.message, "en").replace("{?value}", shown).replace("{$value}", shown)
     fallback = _text(report_graph, node, SH.resultMessage, "fr")
-    return fr or fallback, en or fr or fallback
+    fr, en = fr or fallback, en or fr or fallback
+    # the executed shapes carry no sh:message: write ours into the report graph (--format turtle)
+    for old in list(report_graph.objects(node, SH.resultMessage)):
+        report_graph.remove((node, SH.resultMessage, old))
+    report_graph.add((node, SH.resultMessage, Literal(fr, lang="fr")))
+    report_graph.add((node, SH.resultMessage, Literal(en, lang="en")))
+    return fr, en
 
 
 def _results(report_graph: Graph, shapes: Graph, origin: dict[str, str] | None) -> list[Result]:
