@@ -131,7 +131,7 @@ def expand(paths: list[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
-                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
+                            and p.suffix.lower() != ".txt" and not any(part.startswith(".") for part in p.relative_to(path).parts))
         else:
             found.append(path)
     return found

@@ -454,7 +454,7 @@ def test_a_folder_stands_for_its_contributor_files(tmp_path: Path):
         "titre: Second cas\nrésumé: Un résumé.\norganisation: Commune de Villeneuve-sur-Exemple\n"
         "type_de_collectivite: commune\ndomaines: energie\nstade: idee\n"
         "sources: https://www.villeneuve-sur-exemple.test/b\n", encoding="utf-8")
-    (folder / "notes.txt.bak").write_text("ignoré", encoding="utf-8")
+    (folder / "notes.txt").write_text("ignoré : un .txt n'est lu que nommé explicitement", encoding="utf-8")
     plan = import_into([folder], tmp_path / "data")
     assert sorted(o.path.name for o in plan if o.kind == "cas d'usage") == ["premier-cas.ttl", "second-cas.ttl"]
 
