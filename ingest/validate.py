@@ -163,7 +163,8 @@ DOCUMENTATION = frozenset({SH.name, SH.description, SH.message, RDFS.seeAlso, RD
 
 
 @functools.cache
-def _executable(shapes: Graph) -> Graph:
+def executable_shapes(shapes: Graph) -> Graph:
+    """``shapes`` without their documentation triples: what to hand to pySHACL (same results, ~2x faster)."""
     lean = Graph()
     for triple in shapes:
         if triple[1] not in DOCUMENTATION:
@@ -227,7 +228,7 @@ def _run(data: Graph, shapes: Graph, support: Graph | None) -> Graph:
         work += support
     _conforms, report_graph, _text = pyshacl_validate(
         work,
-        shacl_graph=_executable(shapes),
+        shacl_graph=executable_shapes(shapes),
         inference="none",
         advanced=True,
         inplace=True,  # on our own copy
@@ -254,7 +255,7 @@ def _lang_text(graph: Graph, node, predicate, lang: str) -> str:
 def _messages(report_graph: Graph, node, shapes: Graph, shape, value) -> tuple[str, str]:
     """French and English messages of a result.
 
-    pySHACL runs shapes without their documentation (see ``_executable``), so messages come from the
+    pySHACL runs shapes without their documentation (see ``executable_shapes``), so messages come from the
     full shapes graph: the SPARQL constraint's own sh:message ({?value} substituted), else the source
     shape's (for sh:node results, the outer property shape's).
     """
