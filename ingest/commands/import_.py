@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,9 +197,11 @@ def _outputs(use_cases: list[UseCase], data_dir: Path, base: str) -> list[Output
                 organisations[iri] += graph
             else:
                 organisations[iri] = graph
+    described = _described_organisations(data_dir)
     for iri in sorted(organisations):
-        path = data_dir / "organisations" / f"{iri.rsplit('/', 1)[-1]}.ttl"
-        if path.exists():
+        slug = iri.rsplit("/", 1)[-1]
+        path = data_dir / "organisations" / f"{slug}.ttl"
+        if path.exists() or slug in described:
             continue  # organisations already in data/ are kept as they are
         outputs.append(_output(path, turtle_text(organisations[iri], base), "organisation"))
     return outputs
@@ -218,6 +221,15 @@ def _use_case_text(use_case: UseCase, path: Path, base: str) -> str:
     candidate.set((use_case.iri, DCTERMS.modified, old))
     candidate_text = turtle_text(candidate, base)
     return candidate_text if candidate_text == existing else text
+
+
+def _described_organisations(data_dir: Path) -> set[str]:
+    """Slugs of the organisations some file of data/ already describes (written relative, as subjects)."""
+    found: set[str] = set()
+    pattern = re.compile(r"^<id/organisation/([a-z0-9-]+)>", re.MULTILINE)
+    for path in data_dir.rglob("*.ttl") if data_dir.is_dir() else []:
+        found.update(pattern.findall(path.read_text(encoding="utf-8", errors="replace")))
+    return found
 
 
 def _output(path: Path, text: str, kind: str) -> Output:

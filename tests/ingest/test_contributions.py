@@ -506,6 +506,17 @@ def test_existing_organisation_file_is_left_alone(tmp_path: Path):
     assert org_file.read_text(encoding="utf-8") == "# kept as it is\n"
 
 
+def test_organisation_described_elsewhere_in_data_is_not_written_again(tmp_path: Path):
+    data_dir = tmp_path / "data"
+    (data_dir / "exemples").mkdir(parents=True)
+    (data_dir / "exemples" / "cas.ttl").write_text(
+        '@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\n'
+        '<id/organisation/villeneuve-sur-exemple> skos:prefLabel "Commune de Villeneuve-sur-Exemple"@fr .\n',
+        encoding="utf-8")
+    plan = import_into([write_csv(tmp_path / "ok.csv", [HEAD, good_row()])], data_dir)
+    assert [o.kind for o in plan] == ["cas d'usage"]
+
+
 # -- the templates ------------------------------------------------------------------------------------------------
 def real_index() -> ConceptIndex:
     return ConceptIndex.load()
