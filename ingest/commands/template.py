@@ -194,10 +194,10 @@ def _values_comment(index: ConceptIndex, column: Column, indent: str) -> list[st
     return [f"{indent}# {line}" for line in lines]
 
 
-def _column_comment(column: Column, indent: str = "") -> list[str]:
+def _column_comment(column: Column, indent: str = "", in_part: bool = False) -> list[str]:
     text = column.help or ""
     if column.required:
-        text = f"(obligatoire) {text}"
+        text = f"({'obligatoire dans chaque élément' if in_part else 'obligatoire'}) {text}"
     width = 100 - len(indent) - 2
     return [f"{indent}# {line}" for line in textwrap.wrap(text, width, break_on_hyphens=False)] if text else []
 
@@ -240,18 +240,18 @@ def yaml_text(index: ConceptIndex) -> str:
             absent = [c for c in part.columns if c not in present]
             for i, column in enumerate(present):
                 value = values[f"{part.key}.{n}.{column.key}"]
-                out += _column_comment(column, "    ") + _values_comment(index, column, "    ")
+                out += _column_comment(column, "    ", True) + _values_comment(index, column, "    ")
                 lead = "  - " if i == 0 else "    "
                 if column.kind == "mitigations":
                     out += [f"{lead}{column.key}:", f"      - {_scalar(value)}"]
                 else:
                     out.append(f"{lead}{column.key}: {value if column.kind == 'int' else _scalar(value)}")
             for column in absent:
-                out += _column_comment(column, "    ") + _values_comment(index, column, "    ")
+                out += _column_comment(column, "    ", True) + _values_comment(index, column, "    ")
                 out.append(f"    # {column.key}:")
         if not items:
             for i, column in enumerate(part.columns):
-                out += _column_comment(column, "#     ") + _values_comment(index, column, "#     ")
+                out += _column_comment(column, "#     ", True) + _values_comment(index, column, "#     ")
                 out.append(f"#   {'- ' if i == 0 else '  '}{column.key}:")
     return "\n".join(out).replace("\n\n\n", "\n\n") + "\n"
 
