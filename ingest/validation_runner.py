@@ -140,7 +140,7 @@ def findings(report: Graph) -> set[Finding]:
     return found
 
 
-def run_pyshacl(data: Graph, shapes: Graph, focus_nodes: list[URIRef] | None = None) -> set[Finding]:
+def run_pyshacl(data: Graph, shapes: Graph, focus_nodes: list[str] | None = None) -> set[Finding]:
     _conforms, report, _text = pyshacl_validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
         focus_nodes=focus_nodes or None,
@@ -178,10 +178,13 @@ def make_plan(root: Path, graph_names: Iterable[str], library_graph: str) -> Pla
     )
 
 
-def validate_whole(data_graphs: dict[str, Graph], nomenclature: Graph, plan: Plan) -> set[Finding]:
+def validate_whole(
+    data_graphs: dict[str, Graph], nomenclature: Graph, plan: Plan, progress: Callable | None = None,
+) -> set[Finding]:
     found = run_pyshacl(union([nomenclature]), plan.nomenclature_shapes)
-    for name, graph in data_graphs.items():
-        found |= run_pyshacl(union([graph, plan.support]), plan.shapes[plan.profiles[name]])
+    names = list(data_graphs)
+    for name in progress(names, "Validation", len(names)) if progress else names:
+        found |= run_pyshacl(union([data_graphs[name], plan.support]), plan.shapes[plan.profiles[name]])
     return found
 
 
@@ -239,7 +242,8 @@ def _validate_batch(args: tuple[str, bytes, list[list[str]]]) -> set[Finding]:
     profile, data_nt, focus_lists = args
     data = Graph().parse(data=data_nt, format="nt")
     data += _WORKER[""]
-    return run_pyshacl(data, _WORKER[profile], [URIRef(f) for focus in focus_lists for f in focus])
+    # plain strings: pySHACL reads a focus node that is not http(s)/urn/file (mailto:, tel:) as a CURIE
+    return run_pyshacl(data, _WORKER[profile], [f for focus in focus_lists for f in focus])
 
 
 def validate_records(
@@ -293,7 +297,7 @@ def validate_graphs(
     method = AUTO_METHOD if method == "auto" else method
     start = time.perf_counter()
     if method == "graphe":
-        found = validate_whole(data_graphs, nomenclature, plan)
+        found = validate_whole(data_graphs, nomenclature, plan, progress=progress)
         records = sum(len(record_groups(graph)) for graph in data_graphs.values())
     elif method == "fiches":
         found, records = validate_records(data_graphs, nomenclature, plan, jobs=jobs, progress=progress)
