@@ -166,7 +166,7 @@ class Converter:
                 continue
             try:
                 self._simple(column, cell, use_case, organisation)
-            except terms.ValueProblem as exc:
+            except ValueError as exc:  # terms.ValueProblem, and slugs that cannot be formed
                 errors.append(self._error(row, cell, str(exc)))
             except _Unmatched as exc:
                 errors.append(self._error(row, cell, exc.message))
@@ -196,7 +196,10 @@ class Converter:
         return org
 
     def _org(self, name: str, use_case: UseCase) -> URIRef:
-        org = URIRef(self.base + organisation_iri(name))
+        try:
+            org = URIRef(self.base + organisation_iri(name))
+        except ValueError as exc:
+            raise terms.ValueProblem(f"impossible de former un identifiant à partir de « {name} »") from exc
         graph = use_case.organisations.setdefault(str(org), bind_prefixes(Graph()))
         graph.add((org, RDF.type, ORG.Organization))
         if not any(graph.objects(org, SKOS.prefLabel)):
@@ -327,7 +330,7 @@ class Converter:
                 continue
             try:
                 values[key] = terms.date(cell.value, full=key in {"date_mise_a_jour", "date_revision"})
-            except terms.ValueProblem as exc:
+            except ValueError as exc:  # terms.ValueProblem, and slugs that cannot be formed
                 errors.append(self._error(row, cell, str(exc)))
         for key in ("date_debut", "date_fin", "date_revision"):
             if key in values:
@@ -362,7 +365,7 @@ class Converter:
                     continue
                 try:
                     triples.extend(self._part_value(column, cell, node, use_case))
-                except terms.ValueProblem as exc:
+                except ValueError as exc:  # terms.ValueProblem, and slugs that cannot be formed
                     errors.append(self._error(row, cell, str(exc)))
                 except _Unmatched as exc:
                     errors.append(self._error(row, cell, exc.message))

@@ -368,6 +368,16 @@ def test_missing_required_column_and_unknown_column(tmp_path: Path):
     assert len(errors) == 2 + 2  # missing stage on both rows
 
 
+def test_names_that_make_no_identifier(tmp_path: Path):
+    head = [*HEAD, "Fournisseurs", "Service responsable"]
+    path = write_csv(tmp_path / "cas.csv", [head, [*good_row(), "---", "…"]])
+    errors = errors_of([path], tmp_path / "data")
+    assert errors == [
+        f"{path}, ligne 2, colonne « Service responsable » : impossible de former un identifiant à partir de « … »",
+        f"{path}, ligne 2, colonne « Fournisseurs » : impossible de former un identifiant à partir de « --- »",
+    ]
+
+
 def test_two_rows_with_the_same_title(tmp_path: Path):
     path = write_csv(tmp_path / "cas.csv", [HEAD, good_row(), [], good_row()])
     assert errors_of([path], tmp_path / "data") == [
