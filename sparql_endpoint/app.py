@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from sparql_endpoint.errors import register_handlers
 from sparql_endpoint.examples import load_examples
-from sparql_endpoint.routes import pages, resources, sparql
+from sparql_endpoint.routes import catalog, pages, resources, sparql
 from sparql_endpoint.settings import Settings
 from sparql_endpoint.store import Store, open_store
 
@@ -61,4 +61,5 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(pages.router)
     app.include_router(sparql.router)
     app.include_router(resources.router)
+    catalog.register(app)  # DCAT catalogue, VoID, downloads, sitemap (routes/catalog.py)
     return app

@@ -27,6 +27,14 @@ class Settings(BaseSettings):
         2, description="processus de requête SPARQL simultanés (store embarqué) ; au-delà, les requêtes attendent"
     )
     queries_dir: Path = Field(Path("queries"), description="dossier des requêtes d'exemple (*.rq) de l'éditeur SPARQL")
+    catalog_page_size: int = Field(100, description="jeux de données par page du catalogue DCAT (pagination Hydra)")
+    publisher_name: str = Field(
+        "Bibliothèque d'IA territoriales", description="nom de l'éditeur du catalogue DCAT (foaf:name)"
+    )
+    publisher_type: str | None = Field(
+        None, description="type d'éditeur ADMS du catalogue (ex. LocalAuthority, NonProfitOrganisation)"
+    )
+    contact_email: str | None = Field(None, description="adresse de contact publiée dans le catalogue DCAT")
 
     @property
     def current_build(self) -> Path:
