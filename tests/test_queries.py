@@ -55,3 +55,35 @@ def real_store(built_library) -> ox.Store:
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_query_returns_rows_on_the_real_library(real_store: ox.Store, path: Path) -> None:
     assert count_rows(real_store, path.read_text(encoding="utf-8")) >= 1, f"{path.name}: aucune ligne"
+
+
+@pytest.fixture(scope="module")
+def real_oxigraph(built_library, tmp_path_factory: pytest.TempPathFactory):
+    from endpoint import servers
+
+    tmp = tmp_path_factory.mktemp("oxigraph-real")
+    nquads = servers.dump_nquads(built_library.current, tmp / "library.nq")
+    process, url = servers.start_oxigraph(nquads, tmp / "store", timeout_s=60)
+    yield url
+    servers.stop(process)
+
+
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def real_service(request: pytest.FixtureRequest, built_library):
+    """The service on the real library: its own embedded store, or a real ``oxigraph serve`` loaded with it."""
+    from fastapi.testclient import TestClient
+
+    from sparql_endpoint.app import create_app
+
+    url = request.getfixturevalue("real_oxigraph") if request.param == "remote" else None
+    settings = built_library.settings(sparql_url=url, queries_dir=QUERIES, query_timeout=60.0)
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_query_through_the_service_on_the_real_library(real_service, path: Path) -> None:
+    response = real_service.post("/sparql", data={"query": path.read_text(encoding="utf-8")},
+                                 headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200, response.text
+    assert len(response.json()["results"]["bindings"]) >= 1, f"{path.name}: aucune ligne"
