@@ -47,8 +47,8 @@ BASE_SHAPES = (
 PROFILES: dict[str, tuple[str, ...]] = {
     # the library graph (data/): deployers must state their type of authority
     "bibliotheque": (*BASE_SHAPES, "bibliotheque.ttl"),
-    # register graphs (PSTW, NL, UK): same rules without the library-only ones
-    "registre": BASE_SHAPES,
+    # register graphs (PSTW, NL, UK): the library-only required fields become warnings
+    "registre": (*BASE_SHAPES, "registre.ttl"),
 }
 DEFAULT_PROFILE = "bibliotheque"
 # Run on the input alone, never on the nomenclature mixed in for vocabularies.ttl.
