@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from pyoxigraph import NamedNode, RdfFormat, Store
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from tqdm import tqdm
 
 from ingest import iris
@@ -47,6 +47,7 @@ from ingest.manifest import (
 )
 from ingest.namespaces import bind_prefixes
 from ingest.rdfio import RDFReadError, rdf_files, read_graph
+from ingest.search_index import write_search_index
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 KEEP_BUILDS = 2  # besides current
@@ -271,12 +272,39 @@ def read_inputs(opts: BuildOptions) -> tuple[dict[str, Graph], dict[str, str]]:
     return graphs, origin
 
 
+def invalid_iris(name: str, graph: Graph, limit: int = 20) -> list[str]:
+    """French lines naming each IRI that rdflib accepted but RDF forbids (pyoxigraph would refuse it)."""
+    problems: list[str] = []
+    checked: set[str] = set()
+    for s, p, o in graph:
+        for term in (s, p, o):
+            if not isinstance(term, URIRef) or str(term) in checked:
+                continue
+            checked.add(str(term))
+            try:
+                NamedNode(str(term))
+            except ValueError as exc:
+                problems.append(f"graphe « {name} », ressource <{s}>, propriété <{p}> : IRI invalide « {term} » ({exc})")
+                if len(problems) >= limit:
+                    return problems
+    return problems
+
+
+def check_iris(graphs: dict[str, Graph]) -> None:
+    problems = [line for name, graph in graphs.items() for line in invalid_iris(name, graph)]
+    if problems:
+        raise BuildError("IRI invalides (à corriger dans la source ou son import) :\n  " + "\n  ".join(problems))
+
+
 def load_store(store_dir: Path, graphs: dict[str, Graph], base: str, opts: BuildOptions) -> Store:
     """Create the on-disk store and bulk-load each graph (as N-Triples) into its named graph."""
     store = Store(str(store_dir))
     for name, graph in _progress(opts, graphs.items(), "Chargement du store", total=len(graphs)):
         data = graph.serialize(format="nt", encoding="utf-8")
-        store.bulk_load(input=data, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph_iri(base, name)))
+        try:
+            store.bulk_load(input=data, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph_iri(base, name)))
+        except SyntaxError as exc:
+            raise BuildError(f"graphe « {name} » : chargement refusé par le store ({exc})") from exc
     store.flush()
     return store
 
@@ -344,6 +372,7 @@ def _build_into(opts, tmp: Path, build_id: str, digest: str, steps: _Steps, vali
     base = opts.base_url
     with steps("lecture"):
         graphs, origin = read_inputs(opts)
+        check_iris(graphs)
     data_graphs = [name for name in graphs if name not in (GRAPH_NOMENCLATURE, GRAPH_SHAPES)]
     with steps("validation"):
         try:
@@ -374,6 +403,8 @@ def _build_into(opts, tmp: Path, build_id: str, digest: str, steps: _Steps, vali
         bar.close()
     with steps("csv"):
         csv_path, schema_path, use_cases = write_csv(store, dumps_dir, names)
+    with steps("index"):  # search.sqlite: the pages' search and facet index, swapped with the store
+        write_search_index(store, tmp, base, build_id)
     counts = store_counts(store)
     union = distinct_triples(store)
     store.flush()

@@ -1,0 +1,413 @@
+"""The search and facet index of the pages (``search.sqlite`` inside a build, atomic with the store).
+
+Why SQLite FTS5 (rather than tantivy or DuckDB): it ships with Python (no new binary dependency, no
+service), one file that a build writes beside the store and ``os.replace``s with it, read-only
+connections from any thread, BM25 ranking, and ``unicode61 remove_diacritics 2`` folds case and
+accents. Facet counts are plain SQL over an indexed ``facets (facet, value, doc)`` table: one
+``GROUP BY`` over the filtered document set. tantivy (a Rust wheel) ranks well but counts facets only
+through its own aggregation API and needs its own directory; DuckDB has fast aggregates but its
+full-text extension is downloaded at run time (not offline) and is not incremental.
+
+French word forms: every word is lowercased, stripped of its accents and reduced to its Snowball stem
+(``snowballstemmer``, pure Python) before it is indexed, and the query words go through the same
+analysis (``sparql_endpoint.search.analyse`` is a copy of ``analyse`` below; a test keeps them equal).
+Stemming rather than FTS5 prefix queries: « données » and « donnée » share the stem « donne », while
+a prefix query « donnée* » would miss « données » typed without accents and match too much for short
+words. Texts in English or Dutch (registers) are stemmed with their own language; a query word is
+looked up under its French, English and Dutch stems (OR), so a French reader also finds Dutch records.
+
+The index is derived from the store only (SPARQL over the built pyoxigraph store), so it never
+disagrees with the RDF the pages link to.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+import snowballstemmer
+
+SCHEMA_VERSION = "1"
+INDEX_NAME = "search.sqlite"
+
+IAT = "https://w3id.org/ia-territoriales/def#"
+NOMENCLATURE = "https://w3id.org/ia-territoriales/nomenclature/"
+DCT = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SCHEMA = "https://schema.org/"
+AIRO = "https://w3id.org/airo#"
+ORG = "http://www.w3.org/ns/org#"
+OWL = "http://www.w3.org/2002/07/owl#"
+EU_AIACT = "https://w3id.org/dpv/legal/eu/aiact#"
+
+# ---- text analysis (copied in sparql_endpoint/search.py; tests/pages/test_search.py keeps them equal) --
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_STEMMERS = {lang: snowballstemmer.stemmer(name) for lang, name in
+             (("fr", "french"), ("en", "english"), ("nl", "dutch"))}
+
+
+def fold(text: str) -> str:
+    """Lowercase, without accents (NFKD, combining marks dropped)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def analyse(text: str, lang: str = "fr") -> list[str]:
+    """Words of ``text`` as indexed terms: folded, then stemmed in ``lang`` (fr, en or nl)."""
+    stemmer = _STEMMERS.get(lang, _STEMMERS["fr"])
+    return [stemmer.stemWord(w) for w in _WORD.findall(fold(text))]
+
+
+# ---- facets --------------------------------------------------------------------------------------
+
+# facet name -> use-case property whose IRI values are the facet values (scheme concepts)
+CONCEPT_FACETS: dict[str, str] = {
+    "domaine": f"{IAT}domain",
+    "finalite": f"{IAT}purpose",
+    "technique": f"{IAT}technique",
+    "stade": f"{IAT}stage",
+    "public": f"{IAT}audience",
+    "donnees": f"{IAT}dataCategory",
+    "risque": f"{EU_AIACT}hasRiskLevel",
+}
+# facets computed from the organisation, the territory and the named graph
+DERIVED_FACETS = ("type_collectivite", "region", "pays", "source", "organisation", "territoire", "annee")
+
+GRAPH_COUNTRY = {"nl-algoritmeregister": "NL", "nl-algoritmeregister-v1": "NL", "uk-atrs": "UK",
+                 "bibliotheque": "FR"}
+COUNTRIES = {
+    "FR": "France", "NL": "Pays-Bas", "UK": "Royaume-Uni", "BE": "Belgique", "DE": "Allemagne",
+    "ES": "Espagne", "IT": "Italie", "PT": "Portugal", "AT": "Autriche", "DK": "Danemark", "FI": "Finlande",
+    "SE": "Suède", "IE": "Irlande", "PL": "Pologne", "CZ": "Tchéquie", "EL": "Grèce", "LU": "Luxembourg",
+    "EE": "Estonie", "LV": "Lettonie", "LT": "Lituanie", "SI": "Slovénie", "SK": "Slovaquie", "HU": "Hongrie",
+    "RO": "Roumanie", "BG": "Bulgarie", "HR": "Croatie", "CY": "Chypre", "MT": "Malte", "NO": "Norvège",
+    "CH": "Suisse", "IS": "Islande",
+}
+SOURCES = {
+    "bibliotheque": "Bibliothèque (fiches des collectivités)",
+    "pstw": "Public Sector Tech Watch (Commission européenne)",
+    "nl-algoritmeregister": "Algoritmeregister (Pays-Bas)",
+    "nl-algoritmeregister-v1": "Algoritmeregister v1.0 (Pays-Bas)",
+    "uk-atrs": "Algorithmic Transparency Recording Standard (Royaume-Uni)",
+}
+
+# French regions as NUTS 2021 level-1 codes (metropolitan) and level-2 codes (overseas), from INSEE
+# codes. Public facts: INSEE, Code officiel géographique 2024 (departments per region) and Eurostat NUTS 2021.
+REGIONS = {
+    "FR1": "Île-de-France", "FRB": "Centre-Val de Loire", "FRC": "Bourgogne-Franche-Comté", "FRD": "Normandie",
+    "FRE": "Hauts-de-France", "FRF": "Grand Est", "FRG": "Pays de la Loire", "FRH": "Bretagne",
+    "FRI": "Nouvelle-Aquitaine", "FRJ": "Occitanie", "FRK": "Auvergne-Rhône-Alpes",
+    "FRL": "Provence-Alpes-Côte d'Azur", "FRM": "Corse", "FRY1": "Guadeloupe", "FRY2": "Martinique",
+    "FRY3": "Guyane", "FRY4": "La Réunion", "FRY5": "Mayotte",
+}
+_REGION_DEPARTMENTS = {
+    "FR1": "75 77 78 91 92 93 94 95", "FRB": "18 28 36 37 41 45", "FRC": "21 25 39 58 70 71 89 90",
+    "FRD": "14 27 50 61 76", "FRE": "02 59 60 62 80", "FRF": "08 10 51 52 54 55 57 67 68 88",
+    "FRG": "44 49 53 72 85", "FRH": "22 29 35 56", "FRI": "16 17 19 23 24 33 40 47 64 79 86 87",
+    "FRJ": "09 11 12 30 31 32 34 46 48 65 66 81 82", "FRK": "01 03 07 15 26 38 42 43 63 69 73 74",
+    "FRL": "04 05 06 13 83 84", "FRM": "2A 2B", "FRY1": "971", "FRY2": "972", "FRY3": "973",
+    "FRY4": "974", "FRY5": "976",
+}
+DEPARTMENT_REGION = {d: r for r, ds in _REGION_DEPARTMENTS.items() for d in ds.split()}
+INSEE_REGION = {"11": "FR1", "24": "FRB", "27": "FRC", "28": "FRD", "32": "FRE", "44": "FRF", "52": "FRG",
+                "53": "FRH", "75": "FRI", "76": "FRJ", "84": "FRK", "93": "FRL", "94": "FRM", "01": "FRY1",
+                "02": "FRY2", "03": "FRY3", "04": "FRY4", "06": "FRY5"}
+
+
+# French labels of the AI Act risk levels (the DPV EU AI Act extension labels them in English only)
+RISK_LABELS_FR = {
+    f"{EU_AIACT}RiskLevelHigh": "Haut risque", f"{EU_AIACT}RiskLevelMinimal": "Risque minimal",
+    f"{EU_AIACT}RiskLevelTransparencyRequired": "Obligations de transparence",
+    f"{EU_AIACT}RiskLevelUnacceptable": "Risque inacceptable (pratique interdite)",
+    f"{EU_AIACT}RiskLevelProhibited": "Risque inacceptable (pratique interdite)",
+    f"{EU_AIACT}RiskLevelNotHigh": "Pas à haut risque", f"{EU_AIACT}RiskLevelPermitted": "Autorisé",
+}
+
+
+def region_of(kind: str, code: str) -> str | None:
+    """The French region (NUTS code of ``REGIONS``) of a territory, from its kind and official code."""
+    code = code.upper()
+    if kind == "nuts" and code.startswith("FR"):
+        if code.startswith("FRY") and len(code) >= 4:
+            return code[:4] if code[:4] in REGIONS else None
+        return code[:3] if code[:3] in REGIONS else None
+    if kind == "region":
+        return INSEE_REGION.get(code)
+    if kind == "departement":
+        return DEPARTMENT_REGION.get(code)
+    if kind == "commune" and len(code) == 5:
+        return DEPARTMENT_REGION.get(code[:3]) or DEPARTMENT_REGION.get(code[:2])
+    return None
+
+
+def country_of(kind: str, code: str) -> str | None:
+    code = code.upper()
+    if kind in ("commune", "departement", "region", "epci"):
+        return "FR"
+    if kind in ("nuts", "pays") and len(code) >= 2:
+        return {"GB": "UK", "GR": "EL"}.get(code[:2], code[:2])
+    return None
+
+
+# ---- reading the store ---------------------------------------------------------------------------
+
+_PREFER = {"fr": 0, "en": 1, "": 3}
+
+
+def _rank(literal) -> int:
+    return _PREFER.get(getattr(literal, "language", None) or "", 2)
+
+
+def _best(values: list) -> str | None:
+    return min(values, key=_rank).value if values else None
+
+
+def _rows(store, query: str) -> Iterable:
+    return store.query(query, use_default_graph_as_union=True)
+
+
+def _labels(store) -> dict[str, tuple[str, str | None]]:
+    """IRI -> (label fr-or-best, label en) for every resource with a skos:prefLabel or rdfs:label."""
+    found: dict[str, list] = defaultdict(list)
+    for row in _rows(store, f"""SELECT ?s ?l WHERE {{
+        VALUES ?p {{ <{SKOS}prefLabel> <{RDFS}label> }} ?s ?p ?l FILTER(isIRI(?s) && isLiteral(?l)) }}"""):
+        found[row["s"].value].append(row["l"])
+    out = {}
+    for iri, values in found.items():
+        english = [v for v in values if getattr(v, "language", None) == "en"]
+        out[iri] = (_best(values) or iri, english[0].value if english else None)
+    return out
+
+
+def _territories(store) -> dict[str, tuple[str | None, str | None]]:
+    """Territory IRI -> (region, country) from its NUTS or INSEE code and the kind in its IRI."""
+    out: dict[str, tuple[str | None, str | None]] = {}
+    for row in _rows(store, f"""SELECT ?t ?code WHERE {{
+        ?t a <{DCT}Location> . OPTIONAL {{ VALUES ?p {{ <{IAT}nutsCode> <{IAT}inseeCode> }} ?t ?p ?code }} }}"""):
+        iri = row["t"].value
+        local = iri.rsplit("/", 1)[-1]
+        kind, _, slug = local.partition("-")
+        code = row["code"].value if row["code"] is not None else slug
+        region, country = region_of(kind, code), country_of(kind, code)
+        old = out.get(iri, (None, None))
+        out[iri] = (old[0] or region, old[1] or country)
+    return out
+
+
+def _use_cases(store) -> dict[str, dict]:
+    docs: dict[str, dict] = {}
+    for row in _rows(store, f"""SELECT ?uc ?g WHERE {{ GRAPH ?g {{ ?uc a <{IAT}UseCase> }}
+        FILTER NOT EXISTS {{ ?uc <{OWL}deprecated> true }} FILTER NOT EXISTS {{ ?uc <{DCT}isReplacedBy> ?r }} }}"""):
+        iri = row["uc"].value
+        graph = row["g"].value.rstrip("/").rsplit("/", 1)[-1]
+        docs.setdefault(iri, {"graph": graph, "lit": defaultdict(list), "iri_values": defaultdict(list)})
+    literal_props = [f"{DCT}title", f"{DCT}abstract", f"{DCT}description", f"{DCAT}keyword",
+                     f"{SCHEMA}startDate", f"{DCT}modified", f"{DCT}identifier"]
+    values = " ".join(f"<{p}>" for p in literal_props)
+    for row in _rows(store, f"""SELECT ?uc ?p ?o WHERE {{ ?uc a <{IAT}UseCase> .
+        VALUES ?p {{ {values} }} ?uc ?p ?o FILTER(isLiteral(?o)) }}"""):
+        doc = docs.get(row["uc"].value)
+        if doc is not None:
+            doc["lit"][row["p"].value].append(row["o"])
+    iri_props = [*CONCEPT_FACETS.values(), f"{AIRO}isDeployedBy", f"{DCT}spatial", f"{DCT}language"]
+    values = " ".join(f"<{p}>" for p in iri_props)
+    for row in _rows(store, f"""SELECT ?uc ?p ?o WHERE {{ ?uc a <{IAT}UseCase> .
+        VALUES ?p {{ {values} }} ?uc ?p ?o FILTER(isIRI(?o)) }}"""):
+        doc = docs.get(row["uc"].value)
+        if doc is not None and row["o"].value not in doc["iri_values"][row["p"].value]:
+            doc["iri_values"][row["p"].value].append(row["o"].value)
+    return docs
+
+
+def _organisations(store) -> dict[str, dict[str, list[str]]]:
+    orgs: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"type": [], "spatial": []})
+    for row in _rows(store, f"""SELECT ?o ?p ?v WHERE {{ ?uc <{AIRO}isDeployedBy> ?o .
+        VALUES ?p {{ <{ORG}classification> <{DCT}spatial> }} ?o ?p ?v FILTER(isIRI(?v)) }}"""):
+        key = "type" if row["p"].value == f"{ORG}classification" else "spatial"
+        if row["v"].value not in orgs[row["o"].value][key]:
+            orgs[row["o"].value][key].append(row["v"].value)
+    return orgs
+
+
+def _concepts(store) -> list[tuple[str, str, str | None, int]]:
+    """Every SKOS concept of a scheme with its scheme and broader concept, in a stable order."""
+    rows = []
+    for row in _rows(store, f"""SELECT ?c ?scheme (SAMPLE(?b) AS ?broader) WHERE {{ ?c <{SKOS}inScheme> ?scheme .
+        OPTIONAL {{ ?c <{SKOS}broader> ?b }} }} GROUP BY ?c ?scheme"""):
+        rows.append((row["c"].value, row["scheme"].value,
+                     row["broader"].value if row["broader"] is not None else None))
+    return [(c, s, b, i) for i, (c, s, b) in enumerate(sorted(rows))]
+
+
+def _year(text: str | None) -> int | None:
+    match = re.match(r"^(\d{4})", text or "")
+    return int(match.group(1)) if match else None
+
+
+def _doc_path(iri: str, base: str) -> str | None:
+    return "/doc/" + iri.removeprefix(f"{base}id/") if iri.startswith(f"{base}id/") else None
+
+
+# ---- writing the index ---------------------------------------------------------------------------
+
+SCHEMA_SQL = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE docs (
+  id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, path TEXT, graph TEXT NOT NULL, identifier TEXT,
+  title TEXT NOT NULL, title_key TEXT NOT NULL, summary TEXT, lang TEXT,
+  org_iri TEXT, org_label TEXT, territory_iri TEXT, territory_label TEXT,
+  start TEXT, start_year INTEGER, modified TEXT
+);
+CREATE INDEX docs_by_title ON docs (title_key);
+CREATE INDEX docs_by_start ON docs (start_year, title_key);
+CREATE INDEX docs_by_modified ON docs (modified, title_key);
+CREATE TABLE facets (facet TEXT NOT NULL, value TEXT NOT NULL, doc INTEGER NOT NULL,
+                     PRIMARY KEY (facet, value, doc)) WITHOUT ROWID;
+CREATE INDEX facets_by_doc ON facets (doc, facet, value);
+CREATE TABLE facet_values (facet TEXT NOT NULL, value TEXT NOT NULL, label TEXT NOT NULL, label_en TEXT,
+                           position INTEGER NOT NULL DEFAULT 0, broader TEXT, docs INTEGER NOT NULL,
+                           PRIMARY KEY (facet, value)) WITHOUT ROWID;
+CREATE VIRTUAL TABLE docs_fts USING fts5 (title, body, content='', tokenize='unicode61 remove_diacritics 2');
+"""
+
+
+def build_rows(store, base: str) -> tuple[list[dict], dict[tuple[str, str], tuple[str, str | None, int, str | None]]]:
+    """Documents (dicts ready for ``docs``, with ``facets`` and ``text``) and facet value labels."""
+    labels = _labels(store)
+    territories = _territories(store)
+    orgs = _organisations(store)
+    concepts = {c: (s, b, i) for c, s, b, i in _concepts(store)}
+    value_info: dict[tuple[str, str], tuple[str, str | None, int, str | None]] = {}
+
+    def label(iri: str) -> str:
+        if iri in RISK_LABELS_FR:
+            return RISK_LABELS_FR[iri]
+        return labels.get(iri, (iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1], None))[0]
+
+    out = []
+    for iri in sorted(docs := _use_cases(store)):
+        doc = docs[iri]
+        lit, refs = doc["lit"], doc["iri_values"]
+        title = _best(lit[f"{DCT}title"]) or iri
+        lang_iri = (refs.get(f"{DCT}language") or [""])[0]
+        lang = lang_iri.rstrip("/").rsplit("/", 1)[-1] if lang_iri else (
+            getattr(min(lit[f"{DCT}title"], key=_rank), "language", None) if lit[f"{DCT}title"] else None) or "fr"
+        facets: set[tuple[str, str]] = set()
+        concept_labels: list[str] = []
+        for facet, prop in CONCEPT_FACETS.items():
+            for value in refs.get(prop, []):
+                facets.add((facet, value))
+                pos = concepts.get(value, (None, None, 10**6))
+                value_info[(facet, value)] = (label(value), labels.get(value, (None, None))[1], pos[2], pos[1])
+                concept_labels.append(label(value))
+        org_list = refs.get(f"{AIRO}isDeployedBy", [])
+        org = org_list[0] if org_list else None
+        for o in org_list:
+            facets.add(("organisation", o))
+            value_info[("organisation", o)] = (label(o), None, 0, None)
+            for kind in orgs.get(o, {}).get("type", []):
+                facets.add(("type_collectivite", kind))
+                pos = concepts.get(kind, (None, None, 10**6))
+                value_info[("type_collectivite", kind)] = (label(kind), labels.get(kind, (None, None))[1], pos[2], None)
+        places = list(refs.get(f"{DCT}spatial", []))
+        for o in org_list:
+            places += [p for p in orgs.get(o, {}).get("spatial", []) if p not in places]
+        regions, countries = set(), set()
+        for place in places:
+            facets.add(("territoire", place))
+            value_info[("territoire", place)] = (label(place), None, 0, None)
+            region, country = territories.get(place, (None, None))
+            if region:
+                regions.add(region)
+            if country:
+                countries.add(country)
+        if regions:
+            countries.add("FR")
+        if not countries and doc["graph"] in GRAPH_COUNTRY:
+            countries.add(GRAPH_COUNTRY[doc["graph"]])
+        for region in regions:
+            facets.add(("region", region))
+            value_info[("region", region)] = (REGIONS[region], None, list(REGIONS).index(region), None)
+        for country in countries:
+            facets.add(("pays", country))
+            value_info[("pays", country)] = (COUNTRIES.get(country, country), None, 0, None)
+        facets.add(("source", doc["graph"]))
+        value_info[("source", doc["graph"])] = (SOURCES.get(doc["graph"], doc["graph"]), None,
+                                                 list(SOURCES).index(doc["graph"]) if doc["graph"] in SOURCES else 99, None)
+        start = _best(lit[f"{SCHEMA}startDate"])
+        year = _year(start)
+        if year:
+            facets.add(("annee", str(year)))
+            value_info[("annee", str(year))] = (str(year), None, year, None)
+        summary = _best(lit[f"{DCT}abstract"])
+        body = " ".join([*(v.value for v in lit[f"{DCT}abstract"]), *(v.value for v in lit[f"{DCT}description"]),
+                         *(v.value for v in lit[f"{DCAT}keyword"]), *(label(o) for o in org_list),
+                         *(label(p) for p in places), *concept_labels])
+        title_text = " ".join(v.value for v in lit[f"{DCT}title"])
+        out.append({
+            "iri": iri, "path": _doc_path(iri, base), "graph": doc["graph"],
+            "identifier": _best(lit[f"{DCT}identifier"]), "title": title, "title_key": fold(title).strip(),
+            "summary": summary, "lang": lang, "org_iri": org, "org_label": label(org) if org else None,
+            "territory_iri": places[0] if places else None,
+            "territory_label": label(places[0]) if places else None,
+            "start": start, "start_year": year, "modified": _best(lit[f"{DCT}modified"]),
+            "facets": sorted(facets),
+            "title_terms": " ".join(analyse(title_text, lang)),
+            "body_terms": " ".join(analyse(body, lang)),
+        })
+    return out, value_info
+
+
+_DOC_COLUMNS = ("iri", "path", "graph", "identifier", "title", "title_key", "summary", "lang", "org_iri",
+                "org_label", "territory_iri", "territory_label", "start", "start_year", "modified")
+
+
+def write_index(path: Path, docs: list[dict], value_info: dict, meta: dict[str, str] | None = None) -> int:
+    """Write a fresh index file at ``path`` (replacing any); returns the number of documents."""
+    path.unlink(missing_ok=True)
+    connection = sqlite3.connect(path)
+    try:
+        connection.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA_SQL)
+        counts: dict[tuple[str, str], int] = defaultdict(int)
+        with connection:
+            placeholders = ", ".join("?" for _ in _DOC_COLUMNS)
+            for number, doc in enumerate(docs, start=1):
+                connection.execute(f"INSERT INTO docs (id, {', '.join(_DOC_COLUMNS)}) VALUES (?, {placeholders})",
+                                   (number, *(doc[c] for c in _DOC_COLUMNS)))
+                connection.execute("INSERT INTO docs_fts (rowid, title, body) VALUES (?, ?, ?)",
+                                   (number, doc["title_terms"], doc["body_terms"]))
+                connection.executemany("INSERT INTO facets (facet, value, doc) VALUES (?, ?, ?)",
+                                       [(f, v, number) for f, v in doc["facets"]])
+                for key in doc["facets"]:
+                    counts[key] += 1
+            connection.executemany(
+                "INSERT INTO facet_values (facet, value, label, label_en, position, broader, docs) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(f, v, *value_info[(f, v)], n) for (f, v), n in sorted(counts.items())])
+            info = {"schema_version": SCHEMA_VERSION, "documents": str(len(docs)),
+                    "analyser": "fold+snowball(fr,en,nl)", "facets": json.dumps(list(CONCEPT_FACETS) + list(DERIVED_FACETS)),
+                    **(meta or {})}
+            connection.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", sorted(info.items()))
+        connection.execute("INSERT INTO docs_fts (docs_fts) VALUES ('optimize')")
+        connection.commit()
+        connection.execute("ANALYZE")
+        connection.commit()
+    finally:
+        connection.close()
+    return len(docs)
+
+
+def write_search_index(store, build_dir: Path, base: str, build_id: str = "") -> Path:
+    """Index every use case of ``store`` into ``build_dir/search.sqlite``; returns the path."""
+    docs, value_info = build_rows(store, base)
+    path = build_dir / INDEX_NAME
+    write_index(path, docs, value_info, {"base_url": base, "build_id": build_id})
+    return path

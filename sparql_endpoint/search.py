@@ -1,0 +1,319 @@
+"""Search and facets over ``search.sqlite`` (written by ``ingest/search_index.py``; see its docstring for
+why SQLite FTS5).
+
+Query model: words are ANDed; each word matches any of its French, English or Dutch stems. Values of one
+facet are ORed, facets are ANDed. The counts of a facet are computed with every filter except its own
+(so a reader sees how many results each alternative would give): one ``GROUP BY`` over the filtered
+set for all unfiltered facets, plus one per filtered facet. Without text nor filter, the counts stored
+at build time are used.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import snowballstemmer
+
+INDEX_NAME = "search.sqlite"
+
+# ---- text analysis: a copy of ingest.search_index.analyse (a test keeps them equal) --------------
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_STEMMERS = {lang: snowballstemmer.stemmer(name) for lang, name in
+             (("fr", "french"), ("en", "english"), ("nl", "dutch"))}
+
+
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def analyse(text: str, lang: str = "fr") -> list[str]:
+    stemmer = _STEMMERS.get(lang, _STEMMERS["fr"])
+    return [stemmer.stemWord(w) for w in _WORD.findall(fold(text))]
+
+
+def match_expression(text: str) -> str | None:
+    """FTS5 query for the reader's words, or None when there is no word. Words are ANDed; each
+    word is the OR of its stems in French, English and Dutch. Only ``\\w`` characters reach FTS5."""
+    terms = []
+    for word in _WORD.findall(fold(text))[:20]:
+        stems = sorted({s.stemWord(word) for s in _STEMMERS.values()})
+        terms.append("(" + " OR ".join(f'"{s}"' for s in stems) + ")")
+    return " AND ".join(terms) if terms else None
+
+
+# ---- facets shown to readers -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FacetSpec:
+    name: str  # URL parameter and index facet name
+    label: str  # French heading
+    scheme: str | None = None  # nomenclature scheme, for links to concepts
+    shown: bool = True  # False: filterable by URL (from an organisation page…) but not in the side bar
+
+
+FACETS: tuple[FacetSpec, ...] = (
+    FacetSpec("domaine", "Domaine", "domaines"),
+    FacetSpec("technique", "Technique d'IA", "techniques"),
+    FacetSpec("stade", "Stade", "stades"),
+    FacetSpec("finalite", "Finalité", "finalites"),
+    FacetSpec("type_collectivite", "Type de collectivité", "types-collectivite"),
+    FacetSpec("region", "Région"),
+    FacetSpec("pays", "Pays"),
+    FacetSpec("source", "Source"),
+    FacetSpec("risque", "Niveau de risque (AI Act)"),
+    FacetSpec("public", "Public", "publics"),
+    FacetSpec("donnees", "Données", "donnees"),
+    FacetSpec("annee", "Année de début"),
+    FacetSpec("organisation", "Organisation", shown=False),
+    FacetSpec("territoire", "Territoire", shown=False),
+)
+FACET_BY_NAME = {f.name: f for f in FACETS}
+SORTS = {"pertinence": "Pertinence", "titre": "Titre (A → Z)", "date": "Date de début (récent d'abord)",
+         "maj": "Dernière mise à jour"}
+
+
+@dataclass
+class Query:
+    text: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: str = "pertinence"
+    page: int = 1
+    size: int = 20
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.size
+
+
+@dataclass
+class Hit:
+    iri: str
+    path: str | None
+    title: str
+    summary: str | None
+    graph: str
+    lang: str | None
+    org_iri: str | None
+    org_label: str | None
+    territory_iri: str | None
+    territory_label: str | None
+    start: str | None
+    modified: str | None
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class FacetGroup:
+    spec: FacetSpec
+    values: list[FacetValue]
+
+
+@dataclass
+class Result:
+    query: Query
+    total: int
+    hits: list[Hit]
+    facets: list[FacetGroup]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.query.size))
+
+
+_HIT_COLUMNS = ("iri", "path", "title", "summary", "graph", "lang", "org_iri", "org_label", "territory_iri",
+                "territory_label", "start", "modified")
+_ORDER = {
+    "titre": "d.title_key, d.id",
+    "date": "d.start_year IS NULL, d.start_year DESC, d.title_key, d.id",
+    "maj": "d.modified IS NULL, d.modified DESC, d.title_key, d.id",
+}
+
+
+class IndexUnavailable(Exception):
+    pass
+
+
+class SearchIndex:
+    """Read-only access to one ``search.sqlite``; one SQLite connection per thread."""
+
+    def __init__(self, path: Path) -> None:
+        if not path.is_file():
+            raise IndexUnavailable(f"index de recherche absent : {path}")
+        self.path = path
+        self._local = threading.local()
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+            db.row_factory = sqlite3.Row
+            self._local.db = db
+        return db
+
+    # -- filters
+    def _where(self, query: Query, exclude: str | None = None) -> tuple[list[str], list]:
+        clauses: list[str] = []
+        params: list = []
+        expression = match_expression(query.text)
+        if expression:
+            clauses.append("d.id IN (SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?)")
+            params.append(expression)
+        for facet, values in sorted(query.filters.items()):
+            if facet == exclude or not values:
+                continue
+            marks = ", ".join("?" for _ in values)
+            clauses.append(f"d.id IN (SELECT doc FROM facets WHERE facet = ? AND value IN ({marks}))")
+            params += [facet, *values]
+        return clauses, params
+
+    def search(self, query: Query, facets: bool = True) -> Result:
+        db = self._db()
+        clauses, params = self._where(query)
+        where = " AND ".join(clauses) or "1"
+        total = db.execute(f"SELECT COUNT(*) FROM docs d WHERE {where}", params).fetchone()[0]
+        columns = ", ".join(f"d.{c}" for c in _HIT_COLUMNS)
+        expression = match_expression(query.text)
+        if query.sort == "pertinence" and expression:
+            sql = (f"SELECT {columns} FROM docs_fts JOIN docs d ON d.id = docs_fts.rowid "
+                   f"WHERE docs_fts MATCH ? AND {where} ORDER BY bm25(docs_fts, 4.0, 1.0), d.id LIMIT ? OFFSET ?")
+            rows = db.execute(sql, [expression, *params, query.size, query.offset]).fetchall()
+        else:
+            order = _ORDER.get(query.sort, _ORDER["maj"])
+            rows = db.execute(f"SELECT {columns} FROM docs d WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                              [*params, query.size, query.offset]).fetchall()
+        hits = [Hit(**dict(r)) for r in rows]
+        groups = self.facet_counts(query) if facets else []
+        return Result(query, total, hits, groups)
+
+    def facet_counts(self, query: Query, shown_only: bool = True) -> list[FacetGroup]:
+        db = self._db()
+        names = [f.name for f in FACETS if f.shown or not shown_only or f.name in query.filters]
+        counts: dict[str, dict[str, int]] = {n: {} for n in names}
+        filtered = {n for n in names if query.filters.get(n)}
+        plain = [n for n in names if n not in filtered]
+        clauses, params = self._where(query)
+        if plain:
+            marks = ", ".join("?" for _ in plain)
+            if clauses:
+                sql = (f"SELECT facet, value, COUNT(*) AS n FROM facets WHERE facet IN ({marks}) AND doc IN "
+                       f"(SELECT d.id FROM docs d WHERE {' AND '.join(clauses)}) GROUP BY facet, value")
+                rows = db.execute(sql, [*plain, *params])
+            else:
+                rows = db.execute(f"SELECT facet, value, docs AS n FROM facet_values WHERE facet IN ({marks})", plain)
+            for r in rows:
+                counts[r["facet"]][r["value"]] = r["n"]
+        for name in filtered:
+            own, own_params = self._where(query, exclude=name)
+            if own:
+                sql = (f"SELECT value, COUNT(*) AS n FROM facets WHERE facet = ? AND doc IN "
+                       f"(SELECT d.id FROM docs d WHERE {' AND '.join(own)}) GROUP BY value")
+                rows = db.execute(sql, [name, *own_params])
+            else:
+                rows = db.execute("SELECT value, docs AS n FROM facet_values WHERE facet = ?", [name])
+            counts[name] = {r["value"]: r["n"] for r in rows}
+        labels = self._labels(names)
+        groups = []
+        for name in names:
+            selected = set(query.filters.get(name, []))
+            values = [FacetValue(v, labels.get((name, v), (v, 0))[0], n, v in selected)
+                      for v, n in counts[name].items()]
+            values += [FacetValue(v, labels.get((name, v), (v, 0))[0], 0, True)
+                       for v in selected if v not in counts[name]]
+            if name == "annee":
+                values.sort(key=lambda fv: fv.value, reverse=True)
+            else:
+                values.sort(key=lambda fv: (-fv.count, fv.label))
+            groups.append(FacetGroup(FACET_BY_NAME[name], values))
+        return groups
+
+    def _labels(self, names: list[str]) -> dict[tuple[str, str], tuple[str, int]]:
+        marks = ", ".join("?" for _ in names)
+        rows = self._db().execute(
+            f"SELECT facet, value, label, position FROM facet_values WHERE facet IN ({marks})", names)
+        return {(r["facet"], r["value"]): (r["label"], r["position"]) for r in rows}
+
+    # -- helpers for the pages
+    def total(self) -> int:
+        return self._db().execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+
+    def value_counts(self, facet: str) -> list[tuple[str, str, int]]:
+        """(value, label, number of use cases) of one facet over the whole library, by position."""
+        rows = self._db().execute(
+            "SELECT value, label, docs FROM facet_values WHERE facet = ? ORDER BY position, label", [facet])
+        return [(r["value"], r["label"], r["docs"]) for r in rows]
+
+    def usage(self, value: str) -> list[tuple[str, int]]:
+        """(facet, number of use cases) where ``value`` (a concept, organisation, territory IRI) is used."""
+        rows = self._db().execute(
+            "SELECT facet, docs FROM facet_values WHERE value = ? ORDER BY facet", [value])
+        return [(r["facet"], r["docs"]) for r in rows]
+
+    def latest(self, limit: int = 6) -> list[Hit]:
+        return self.search(Query(sort="maj", size=limit, filters={"source": ["bibliotheque"]}), facets=False).hits
+
+    def doc(self, iri: str) -> Hit | None:
+        columns = ", ".join(_HIT_COLUMNS)
+        row = self._db().execute(f"SELECT {columns} FROM docs WHERE iri = ?", [iri]).fetchone()
+        return Hit(**dict(row)) if row else None
+
+    def similar(self, iri: str, limit: int = 6) -> list[tuple[Hit, list[str]]]:
+        """Use cases of OTHER organisations sharing concepts with ``iri``, rarer shared concepts weighing
+        more (sum of 1/number of use cases with the concept); each with the labels of the shared concepts."""
+        db = self._db()
+        row = db.execute("SELECT id, org_iri FROM docs WHERE iri = ?", [iri]).fetchone()
+        if row is None:
+            return []
+        concept_facets = ("domaine", "finalite", "technique", "public", "donnees")
+        marks = ", ".join("?" for _ in concept_facets)
+        sql = f"""SELECT o.doc AS doc, SUM(1.0 / v.docs) AS score, GROUP_CONCAT(v.label, '|') AS shared
+            FROM facets f JOIN facets o ON o.facet = f.facet AND o.value = f.value AND o.doc != f.doc
+            JOIN facet_values v ON v.facet = f.facet AND v.value = f.value
+            JOIN docs d ON d.id = o.doc
+            WHERE f.doc = ? AND f.facet IN ({marks}) AND d.org_iri IS NOT ?
+            GROUP BY o.doc ORDER BY score DESC, o.doc LIMIT ?"""
+        found = db.execute(sql, [row["id"], *concept_facets, row["org_iri"], limit]).fetchall()
+        columns = ", ".join(_HIT_COLUMNS)
+        out = []
+        for r in found:
+            hit = db.execute(f"SELECT {columns} FROM docs WHERE id = ?", [r["doc"]]).fetchone()
+            out.append((Hit(**dict(hit)), sorted(set(r["shared"].split("|")))))
+        return out
+
+    def by_year(self) -> list[tuple[int, int]]:
+        rows = self._db().execute(
+            "SELECT start_year, COUNT(*) FROM docs WHERE start_year IS NOT NULL GROUP BY start_year ORDER BY 1")
+        return [(r[0], r[1]) for r in rows]
+
+    def meta(self) -> dict[str, str]:
+        return {r["key"]: r["value"] for r in self._db().execute("SELECT key, value FROM meta")}
+
+
+class IndexRegistry:
+    """The index of the served build; reopened when ``var/current`` points at another build."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._index: SearchIndex | None = None
+
+    def get(self, build_path: Path | None) -> SearchIndex:
+        if build_path is None:
+            raise IndexUnavailable("aucune construction servie")
+        path = build_path / INDEX_NAME
+        with self._lock:
+            if self._index is None or self._index.path != path:
+                self._index = SearchIndex(path)
+            return self._index
