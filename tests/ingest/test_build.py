@@ -473,3 +473,19 @@ def _named(iri: str):
     from pyoxigraph import NamedNode
 
     return NamedNode(iri)
+
+
+def test_an_iri_that_rdf_forbids_is_a_french_error_naming_graph_record_and_field(built):
+    root, var_dir, first = built
+    # rdflib accepts a second "#" in an IRI (a real PSTW link has one); RDF and the store do not
+    (root / "data" / "lien.ttl").write_text(
+        '<id/cas-usage/navettes-exemple> <http://www.w3.org/ns/dcat#landingPage> '
+        '<https://example.org/page#a#b> .\n', encoding="utf-8")
+    from ingest.build import BuildError
+
+    with pytest.raises(BuildError) as info:
+        run_build(options(root, var_dir))
+    message = str(info.value)
+    assert "IRI invalide « https://example.org/page#a#b »" in message
+    assert "graphe « bibliotheque »" in message and "navettes-exemple" in message and "landingPage" in message
+    assert current_dir(var_dir) == first.build_dir
