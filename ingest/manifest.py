@@ -52,9 +52,10 @@ def _package_version() -> str:
 
 
 def code_version() -> str:
-    """The package version plus a digest of the ``ingest`` sources, so any code change shows."""
+    """The package version plus a digest of the ``ingest`` package (code and its mapping tables)."""
     digest = hashlib.sha256()
-    for path in sorted(_INGEST_DIR.rglob("*.py")):
+    files = (p for p in _INGEST_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in sorted(p for p in files if p.suffix not in (".pyc", ".pyo") and not p.name.startswith(".")):
         digest.update(path.relative_to(_INGEST_DIR).as_posix().encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
