@@ -370,7 +370,7 @@ class _Builder:
     def build(self) -> CatalogData:
         datasets = [self.library(), *self.registers(), *self.shared_resources()]
         self.catalogue(datasets)
-        self.data_service([iri for iri, _ in datasets[: 1 + len(self.sources())]])
+        self.data_service()
         for concept in self.used:
             for triple in self.reference.triples((concept, None, None)):
                 self.common.add(triple)
@@ -435,7 +435,7 @@ class _Builder:
         if s.contact_email:
             g.add((self.contact, VCARD.hasEmail, URIRef(f"mailto:{s.contact_email}")))
 
-    def data_service(self, served: list[URIRef]) -> None:
+    def data_service(self) -> None:
         g, svc = self.common, self.service
         endpoint = URIRef(f"{self.base}sparql")
         g.add((svc, RDF.type, DCAT.DataService))
@@ -461,11 +461,8 @@ class _Builder:
         for code in ("GOVE", "TECH"):
             self.use(g, svc, DCAT.theme, THEME[code], SKOS.Concept)
         self.licence(g, svc, LICENCE_OUVERTE)
-        for dataset in served:
-            g.add((svc, DCAT.servesDataset, dataset))
-        # a dataset the service serves is typed in every page (DCAT-AP range check), described in its own
-        for dataset in served:
-            g.add((dataset, RDF.type, DCAT.Dataset))
+        # dcat:servesDataset is written with each served dataset (library(), registers()), so that a page
+        # never names a dataset it does not describe (the DCAT-AP range check wants it typed and titled)
 
     # -- distributions -------------------------------------------------------------------------------
     def files(self) -> list[Mapping[str, Any]]:
@@ -593,6 +590,7 @@ class _Builder:
             if entry.get("media_type") in FILE_TYPES and entry.get("graph") in (None, *LIBRARY_GRAPHS):
                 self.file_distribution(g, ds, entry, LICENCE_OUVERTE, rights)
         self.sparql_distribution(g, ds, "ia-territoriales", LICENCE_OUVERTE, rights, None)
+        g.add((self.service, DCAT.servesDataset, ds))
         return ds, g
 
     def library_rights(self) -> tuple[str, str, str]:
@@ -658,6 +656,7 @@ class _Builder:
                 if entry.get("graph") == graph_name and entry.get("media_type") in FILE_TYPES:
                     self.file_distribution(g, ds, entry, licence, rights)
             self.sparql_distribution(g, ds, f"registre-{name}", licence, rights, graph_iri)
+            g.add((self.service, DCAT.servesDataset, ds))
             out.append((ds, g))
         return out
 
