@@ -183,6 +183,11 @@ def view_model(triples: list[ox.Triple], iri: str, prefixes: dict[str, str], loc
         by_subject.setdefault(key, []).append(t)
     main = [iri] if iri in by_subject else []
     parts = sorted(k for k in order if k != iri and (k.startswith(f"{iri}#") or k.startswith("_:")))
+    # other resources described beyond their labels (the concepts of a scheme, the terms of /def)
+    parts += sorted(
+        k for k in order
+        if k != iri and k not in parts and any(t.predicate.value not in LABELS for t in by_subject[k])
+    )
     nodes = []
     for key in main + parts:
         node = Node(key, labels.get(key, _compact(key, prefixes)), key.rsplit("#", 1)[-1] if "#" in key else "")

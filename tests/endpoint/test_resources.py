@@ -183,6 +183,8 @@ def test_nomenclature_scheme_and_concept(client) -> None:
     labels = {t.object.value for t in triples(concept, ox.RdfFormat.N_TRIPLES) if t.predicate.value.endswith("prefLabel")}
     assert {"Action sociale", "Social services"} <= labels
     assert client.get("/nomenclature/domaines/inconnu").status_code == 404
+    html = client.get("/nomenclature/domaines.html").text  # the scheme page lists its concepts
+    assert "Action sociale" in html and "Eau et assainissement" in html
 
 
 def test_shapes_document(client) -> None:
