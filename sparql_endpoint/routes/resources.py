@@ -149,8 +149,7 @@ async def nomenclature(
     return await _vocabulary(request, store, settings, f"nomenclature/{stem}", f".{extension}" if extension else "")
 
 
-@router.get("/context.jsonld", include_in_schema=False)
-@router.head("/context.jsonld", include_in_schema=False)
+@router.api_route("/context.jsonld", methods=["GET", "HEAD"], include_in_schema=False)
 async def context(settings: SettingsDep) -> Response:
     body = documents.context_document(all_prefixes(settings.base_url))
     return JSONResponse(

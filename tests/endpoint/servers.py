@@ -35,8 +35,8 @@ def free_port() -> int:
 
 
 def write_build(var_dir: Path, base: str, build_id: str, extra_trig: str = "") -> Path:
-    """A build as ``ia-territoriales build`` lays it out: var/builds/{id}/{store,manifest.json} and
-    the var/current symlink swapped atomically. Returns the build directory."""
+    """A build as ``ia-territoriales build`` lays it out: var/builds/{id}/{store,search.sqlite,manifest.json}
+    and the var/current symlink swapped atomically. Returns the build directory."""
     build = var_dir / "builds" / build_id
     build.mkdir(parents=True)
     store = ox.Store(str(build / "store"))
@@ -48,6 +48,9 @@ def write_build(var_dir: Path, base: str, build_id: str, extra_trig: str = "") -
         name: len(list(store.quads_for_pattern(None, None, None, ox.NamedNode(f"{base}graphe/{name}"))))
         for name in GRAPHS
     }
+    from ingest.search_index import write_search_index  # the build writes its search index beside the store
+
+    write_search_index(store, build, base, build_id)
     store.flush()
     del store
     gc.collect()
