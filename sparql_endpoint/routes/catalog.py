@@ -314,11 +314,21 @@ async def download(name: str, request: Request, store: StoreDep) -> Response:
 
 
 # -- sitemap and robots.txt -----------------------------------------------------------------------------
+def _walk(routes, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Every route with its full path, inside included routers too (FastAPI keeps them nested)."""
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            context = getattr(route, "include_context", None)
+            yield from _walk(included.routes, prefix + str(getattr(context, "prefix", "") or ""))
+        elif isinstance(getattr(route, "path", None), str):
+            yield prefix + route.path, route
+
+
 def static_pages(app: FastAPI, base: str) -> list[str]:
     """The HTML pages without path parameters that the app serves (home, SPARQL editor, listings…)."""
     urls = []
-    for route in app.routes:
-        path = getattr(route, "path", "")
+    for path, route in _walk(app.routes):
         methods = getattr(route, "methods", None) or set()
         if "GET" not in methods or "{" in path or path.startswith(_NOT_PAGES) or "." in path.rsplit("/", 1)[-1]:
             continue
@@ -347,7 +357,7 @@ def sitemap_files(urls: list[str], lastmod: str, base: str, limit: int = SITEMAP
 async def _sitemaps(request: Request, store: Store, settings: Settings) -> tuple[list[bytes], BuildInfo]:
     pub = await run_in_threadpool(published, request, store, settings)
     urls = static_pages(request.app, settings.base_url) + pub.pages
-    return sitemap_files(urls, pub.build.created.date().isoformat(), settings.base_url), pub.build
+    return sitemap_files(urls, pub.build.created.date().isoformat(), settings.base_url, SITEMAP_LIMIT), pub.build
 
 
 @router.api_route("/sitemap.xml", methods=["GET", "HEAD"])
