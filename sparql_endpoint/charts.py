@@ -26,7 +26,7 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def _clip(text: str, limit: int = 34) -> str:
+def _clip(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -81,7 +81,7 @@ def column_chart(title: str, rows: list[tuple[int, int]], *, width: int = 640, h
         y = height - bottom - plot_h * tick / top
         parts.append(f'<line x1="{left}" y1="{y:.0f}" x2="{width - 10}" y2="{y:.0f}" stroke="{GRID}"/>'
                      f'<text x="{left - 6}" y="{y + 4:.0f}" text-anchor="end" font-size="12" fill="{MUTED}">{tick}</text>')
-    label_every = max(1, len(years) // 12)
+    label_every = max(1, -(-len(years) // 10))
     for i, year in enumerate(years):
         n = counts.get(year, 0)
         h = plot_h * n / top

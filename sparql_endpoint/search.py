@@ -262,6 +262,17 @@ class SearchIndex:
             "SELECT facet, docs FROM facet_values WHERE value = ? ORDER BY facet", [value])
         return [(r["facet"], r["docs"]) for r in rows]
 
+    def concept_counts(self, values: list[str]) -> dict[str, int]:
+        """value -> number of use cases (under whichever facet uses it) for many values at once."""
+        out: dict[str, int] = {}
+        for start in range(0, len(values), 500):
+            chunk = values[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for r in self._db().execute(
+                    f"SELECT value, MAX(docs) AS n FROM facet_values WHERE value IN ({marks}) GROUP BY value", chunk):
+                out[r["value"]] = r["n"]
+        return out
+
     def latest(self, limit: int = 6) -> list[Hit]:
         return self.search(Query(sort="maj", size=limit, filters={"source": ["bibliotheque"]}), facets=False).hits
 

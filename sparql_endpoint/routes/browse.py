@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -16,8 +17,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from sparql_endpoint import charts
+from sparql_endpoint import media_types as mt
 from sparql_endpoint.deps import SettingsDep, StoreDep
 from sparql_endpoint.errors import BadRequest, StoreUnavailable
+from sparql_endpoint.execute import QueryJob
 from sparql_endpoint.prefixes import NOMENCLATURE, PREFIXES
 from sparql_endpoint.rendering import html_response
 from sparql_endpoint.search import (
@@ -247,3 +250,25 @@ async def statistics(request: Request, store: StoreDep, settings: SettingsDep) -
         "regions": [(code, charts.REGION_LABELS[code], regions.get(code, 0)) for code in charts.TILES],
         "param": lambda facet, value: to_param(facet, value, base),
     })
+
+
+def select(store: Store, settings: Settings, text: str) -> list[dict[str, str]]:
+    """Rows of a SELECT over the store, as {variable: lexical value}."""
+    job = QueryJob(query=text, result_type=mt.SPARQL_JSON.media_type, graph_type=None,
+                   limit=max(settings.result_limit, 10_000))
+    rows = json.loads(store.execute(job).body)["results"]["bindings"]
+    return [{k: v["value"] for k, v in row.items()} for row in rows]
+
+
+@router.api_route("/nomenclature", methods=["GET", "HEAD"])
+async def nomenclature_index(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    skos, dct = PREFIXES["skos"], PREFIXES["dct"]
+    rows = await run_in_threadpool(select, store, settings, f"""SELECT ?s ?title ?description (COUNT(?c) AS ?n) WHERE {{
+      ?s a <{skos}ConceptScheme> FILTER(STRSTARTS(STR(?s), "{NOMENCLATURE}"))
+      OPTIONAL {{ ?s <{dct}title> ?title FILTER(lang(?title) = "fr") }}
+      OPTIONAL {{ ?s <{dct}description> ?description FILTER(lang(?description) = "fr") }}
+      OPTIONAL {{ ?c <{skos}inScheme> ?s }} }} GROUP BY ?s ?title ?description ORDER BY ?title""")
+    schemes = [{"href": "/" + r["s"].removeprefix("https://w3id.org/ia-territoriales/"),
+                "title": r.get("title") or r["s"].rsplit("/", 1)[-1], "description": r.get("description"),
+                "concepts": int(r.get("n", 0))} for r in rows]
+    return html_response(request, "nomenclature.html", {"schemes": schemes})

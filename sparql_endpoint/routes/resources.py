@@ -30,6 +30,7 @@ from sparql_endpoint.execute import QueryJob
 from sparql_endpoint.negotiation import negotiate
 from sparql_endpoint.prefixes import NOMENCLATURE, PREFIXES, all_prefixes
 from sparql_endpoint.rendering import bytes_response, graph_bytes, html_response
+from sparql_endpoint.routes import resource_pages
 from sparql_endpoint.settings import Settings
 from sparql_endpoint.store import BuildInfo, Store
 
@@ -242,6 +243,11 @@ async def _serve(request, store, settings, iri, doc_path, extension, make_query)
     if media is mt.HTML:
         nodes = documents.view_model(triples, iri, prefixes, local_href(base))
         title = nodes[0].label if nodes else iri
+        page = await resource_pages.render(  # a page by kind (use case, concept…), else the generic one
+            request, store, settings, iri=iri, triples=triples, nodes=nodes, alternates=alternates[1:],
+            status=status, headers=headers, gone_message=_GONE)
+        if page is not None:
+            return page
         return html_response(
             request,
             "resource.html",
