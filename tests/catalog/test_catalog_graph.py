@@ -1,0 +1,113 @@
+"""The pure catalogue builder (``sparql_endpoint.catalog``) on hand-made inputs: no store, no HTTP."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from catalog_support import REFERENCE
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, SKOS, XSD
+
+from sparql_endpoint import catalog as cat
+
+BASE = "http://iat.test/"
+TODAY = date(2026, 11, 26)
+SOURCE = {"name": "demo", "title_fr": "Registre démo", "title_en": "Demo register", "graph": "demo",
+          "licence": "http://creativecommons.org/publicdomain/zero/1.0/", "attribution": "Démo, CC0",
+          "homepage": "https://demo.example/", "snapshot": "2030-01-01"}
+MANIFEST = {
+    "build_id": "b1", "created": "2099-01-01T00:00:00+00:00",  # a clock gone wrong: never published as future
+    "graphs": {"bibliotheque": {"iri": f"{BASE}graphe/bibliotheque", "triples": 10},
+               "demo": {"iri": f"{BASE}graphe/demo", "triples": 5}},
+    "files": [
+        {"path": "dumps/ia-territoriales.ttl", "name": "ia-territoriales.ttl", "bytes": 12, "sha256": "ab" * 32,
+         "media_type": "text/turtle", "compress_format": None, "graph": None, "title_fr": "Tout", "title_en": "All"},
+        {"path": "dumps/ia-territoriales-demo.ttl", "name": "ia-territoriales-demo.ttl", "bytes": 5,
+         "sha256": "cd" * 32, "media_type": "text/turtle", "compress_format": None, "graph": "demo",
+         "title_fr": "Démo", "title_en": "Demo"},
+    ],
+    "sources": [SOURCE, {**SOURCE, "name": "sans-licence", "graph": "x", "licence": None}],
+}
+
+
+@pytest.fixture(scope="module")
+def page() -> Graph:
+    per_graph = {"bibliotheque": cat.GraphFacts(date(2024, 1, 2), date(2030, 5, 1), ("fr",), ("FRA",))}
+    data = cat.build_catalog(MANIFEST, cat.CatalogSettings(BASE), Graph(), per_graph, today=TODAY)
+    return data.page(1)
+
+
+def test_no_date_in_the_future(page):
+    dates = [o for o in page.objects() if isinstance(o, Literal) and o.datatype == XSD.date]
+    assert dates and all(o.toPython() <= TODAY for o in dates)
+
+
+def test_temporal_is_a_blank_period(page):
+    library = URIRef(f"{BASE}catalog#ia-territoriales")
+    period = page.value(library, DCTERMS.temporal)
+    assert isinstance(period, BNode) and (period, RDF.type, DCTERMS.PeriodOfTime) in page
+    assert page.value(period, DCAT.startDate) == Literal("2024-01-02", datatype=XSD.date)
+    assert page.value(period, DCAT.endDate) == Literal(TODAY.isoformat(), datatype=XSD.date)
+
+
+def test_a_register_without_licence_gets_no_dataset(page):
+    datasets = set(page.subjects(RDF.type, DCAT.Dataset))
+    assert URIRef(f"{BASE}catalog#registre-demo") in datasets
+    assert URIRef(f"{BASE}catalog#registre-sans-licence") not in datasets
+    identifiers = [str(page.value(d, DCTERMS.identifier)) for d in datasets]
+    assert len(identifiers) == len(set(identifiers)) == 2
+
+
+def test_register_keeps_its_licence_and_dump(page):
+    register = URIRef(f"{BASE}catalog#registre-demo")
+    assert page.value(register, DCTERMS.license) == URIRef(SOURCE["licence"])
+    urls = {page.value(d, DCAT.downloadURL) for d in page.objects(register, DCAT.distribution)}
+    assert URIRef(f"{BASE}telechargements/ia-territoriales-demo.ttl") in urls
+    assert URIRef(f"{BASE}telechargements/ia-territoriales.ttl") not in urls
+
+
+def test_every_vocabulary_concept_has_its_labels_and_scheme(page):
+    used = set(page.objects(None, DCAT.theme)) | set(page.objects(None, DCTERMS.language)) | \
+        set(page.objects(None, DCTERMS.accrualPeriodicity)) | set(page.objects(None, DCTERMS["format"]))
+    assert URIRef("http://publications.europa.eu/resource/authority/data-theme/GOVE") in used
+    for concept in used:
+        langs = {label.language for label in page.objects(concept, SKOS.prefLabel)}
+        assert {"fr", "en"} <= langs, concept
+        assert page.value(concept, SKOS.inScheme) is not None, concept
+
+
+def test_licence_ouverte_is_written_as_data_gouv_fr_knows_it(page):
+    table = {item["id"]: item for item in json.loads((REFERENCE / "datagouv-licenses.json").read_text("utf-8"))}
+    assert (URIRef(f"{BASE}catalog"), DCTERMS.license, URIRef(table["lov2"]["url"])) in page
+
+
+@pytest.mark.parametrize("iri, country", [
+    (f"{BASE}id/territoire/commune-93051", "FRA"), (f"{BASE}id/territoire/epci-200054781", "FRA"),
+    (f"{BASE}id/territoire/nuts-fr10", "FRA"), (f"{BASE}id/territoire/nuts-el30", "GRC"),
+    (f"{BASE}id/territoire/nuts-uki3", "GBR"), (f"{BASE}id/territoire/nuts-nl329", "NLD"),
+    (f"{BASE}id/territoire/nuts-zz", None), (f"{BASE}id/organisation/x", None), ("http://other/x", None),
+])
+def test_territory_country(iri, country):
+    assert cat.territory_country(iri, BASE) == country
+
+
+def test_graph_facts_from_query_rows():
+    facts = cat.graph_facts(
+        BASE,
+        [{"g": f"{BASE}graphe/demo", "start": "2020-01-01", "end": "2021-02-03"}],
+        [{"g": f"{BASE}graphe/demo", "lang": "en", "n": "3"}, {"g": f"{BASE}graphe/demo", "lang": "nl", "n": "9"}],
+        [{"g": f"{BASE}graphe/demo", "territory": f"{BASE}id/territoire/nuts-nl329"}],
+    )
+    assert facts["demo"] == cat.GraphFacts(date(2020, 1, 1), date(2021, 2, 3), ("nl", "en"), ("NLD",))
+
+
+def test_one_page_has_no_hydra_and_small_pages_do():
+    data = cat.build_catalog(MANIFEST, cat.CatalogSettings(BASE, page_size=1), Graph(), {}, today=TODAY)
+    assert data.pages == 2
+    hydra_next = URIRef("http://www.w3.org/ns/hydra/core#next")
+    assert list(data.page(1).objects(None, hydra_next)) == [URIRef(f"{BASE}catalog.ttl?page=2")]
+    assert list(data.page(2).objects(None, hydra_next)) == []
+    single = cat.build_catalog(MANIFEST, cat.CatalogSettings(BASE), Graph(), {}, today=TODAY).page(1)
+    assert list(single.objects(None, hydra_next)) == []
