@@ -37,7 +37,12 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check . || true
 
-bench: $(STAMP)
+$(VENV)/.bench-installed: $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[bench]'
+	@touch $@
+
+## Benchmarks side by side (bench/__main__.py): 1k and 10k cases; BENCH_ARGS="--sizes 100000" for 100k
+bench: $(VENV)/.bench-installed
 	$(PY) -m bench $(BENCH_ARGS)
 
 clean:

@@ -1,0 +1,1 @@
+"""Benchmarks: synthetic data generator and side-by-side measurements (``python -m bench``)."""

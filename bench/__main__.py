@@ -1,0 +1,529 @@
+"""Benchmarks side by side: the build, the service, and two SPARQL baselines, on synthetic data.
+
+    make bench                                   # 1,000 and 10,000 use cases
+    make bench BENCH_ARGS="--sizes 100000"       # 100,000 (long: the build alone takes minutes)
+    .venv/bin/python -m bench --sizes 1000 --build-runs 3 --duration 10
+
+For each size: generate the data (``bench/generator.py``, seeded), build it with the real command
+(``ia-territoriales build --data-dir … --sources aucun``) several times and read each step's time from
+the manifest; serve the build with ``ia-territoriales serve`` and load it from a second process
+(``bench/load.py``) on loopback, once with one connection (latency) and once with 8 (throughput), each
+run bounded in requests and in seconds; then serve the build's N-Quads dump with ``oxigraph
+serve-read-only --union-default-graph`` (the native limit) and ``rdflib-endpoint`` (the Python peer) and
+send them the same SPARQL queries. Finally one record is changed and rebuilt while the service runs,
+and the time until the service answers with the change is measured. Memory is the resident set (RSS)
+of each server's process tree, sampled from /proc. Results: ``bench/results/{date}-{size}.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+from bench.generator import generate
+from bench.load import percentile
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+BASE_URL = "http://127.0.0.1:8000/"  # IRIs of the synthetic build (nothing listens there: only a prefix)
+SPARQL_QUERIES = ("cas-par-domaine", "cas-par-stade", "cas-recents")  # two facet counts and a sorted list
+SEARCH_TEXT = "détection des fuites"
+JSON_RESULTS = "application/sparql-results+json"
+PACKAGES = ("ia-territoriales", "pyoxigraph", "oxigraph", "rdflib", "rdflib-endpoint", "pyshacl", "fastapi",
+            "uvicorn", "starlette", "jinja2", "snowballstemmer")
+
+
+# ---- processes and memory --------------------------------------------------------------------------
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        tree.setdefault(ppid, []).append(int(entry))
+    return tree
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and all its descendants, in MB (MiB)."""
+    tree = _children()
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += _rss_kib(current)
+        todo.extend(tree.get(current, []))
+    return round(total / 1024, 1)
+
+
+class MemorySampler:
+    """Samples the RSS of a process tree in a thread; ``peak_mb`` is the largest sum seen."""
+
+    def __init__(self, pid: int, interval: float = 0.2) -> None:
+        self.pid, self.interval = pid, interval
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_mb = max(self.peak_mb, tree_rss_mb(self.pid))
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """A server subprocess in its own process group (stopped with its children, and only them)."""
+
+    def __init__(self, name: str, argv: list[str], port: int, ready_path: str, log: Path,
+                 env: dict[str, str] | None = None) -> None:
+        self.name, self.port, self.ready_path = name, port, ready_path
+        self.log = log
+        self._handle = log.open("wb")
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(argv, cwd=PROJECT_ROOT, env={**os.environ, **(env or {})},
+                                     stdout=self._handle, stderr=subprocess.STDOUT, start_new_session=True)
+        self.ready_s: float | None = None
+
+    def wait_ready(self, timeout: float) -> float:
+        deadline = time.perf_counter() + timeout
+        url = f"http://127.0.0.1:{self.port}{self.ready_path}"
+        while time.perf_counter() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} s'est arrêté (code {self.proc.returncode}) ; voir {self.log}")
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    response.read()
+                self.ready_s = round(time.perf_counter() - self.started, 2)
+                return self.ready_s
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.2)
+        raise RuntimeError(f"{self.name} ne répond pas après {timeout:.0f} s ; voir {self.log}")
+
+    def rss_mb(self) -> float:
+        return tree_rss_mb(self.proc.pid)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self._handle.close()
+
+
+# ---- HTTP ----------------------------------------------------------------------------------------
+
+def fetch(port: int, path: str, accept: str | None = None, timeout: float = 120) -> tuple[int, bytes]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Accept": accept} if accept else {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def load(port: int, paths: list[str], accept: str | None, concurrency: int, requests: int,
+         duration: float, server: Server) -> dict:
+    """Run ``bench.load`` in a second process against ``port``; adds the server's peak tree RSS."""
+    argv = [sys.executable, "-m", "bench.load", "--port", str(port), "--concurrency", str(concurrency),
+            "--requests", str(requests), "--duration", str(duration)]
+    for path in paths:
+        argv += ["--path", path]
+    if accept:
+        argv += ["--header", f"Accept: {accept}"]
+    with MemorySampler(server.proc.pid, 0.25) as sampler:
+        done = subprocess.run(argv, cwd=PROJECT_ROOT, capture_output=True, text=True,
+                              timeout=duration + 180, check=True)
+    result = json.loads(done.stdout)
+    result["server_peak_rss_mb"] = sampler.peak_mb
+    return result
+
+
+def rows(body: bytes) -> int | None:
+    try:
+        return len(json.loads(body)["results"]["bindings"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def measure(name: str, server: Server, paths: list[str], accept: str | None, args) -> dict:
+    """Latency (one connection) and throughput (``--concurrency`` connections) of one endpoint."""
+    status, body = fetch(server.port, paths[0], accept)
+    entry: dict = {"status": status, "bytes": len(body), "paths": paths[:3]}
+    if accept == JSON_RESULTS:
+        entry["rows"] = rows(body)
+    if not 200 <= status < 300:
+        entry["skipped"] = f"HTTP {status} à la première requête"
+        print(f"  {server.name:<15} {name:<22} HTTP {status} : non mesuré", flush=True)
+        return entry
+    entry["latency"] = load(server.port, paths, accept, 1, args.requests, args.duration, server)
+    entry["throughput"] = load(server.port, paths, accept, args.concurrency, args.requests * 10,
+                               args.duration, server)
+    lat, thr = entry["latency"], entry["throughput"]
+    print(f"  {server.name:<15} {name:<22} c=1 p50 {lat['p50_ms']:.1f} ms p99 {lat['p99_ms']:.1f} ms "
+          f"({lat['requests']}) | c={args.concurrency} {thr['req_per_s']:.1f} req/s p50 {thr['p50_ms']:.1f} ms "
+          f"p99 {thr['p99_ms']:.1f} ms ({thr['requests']}, {thr['errors']} err) | RSS {thr['server_peak_rss_mb']} Mo",
+          flush=True)
+    return entry
+
+
+def sparql_path(route: str, name: str) -> str:
+    text = (PROJECT_ROOT / "queries" / f"{name}.rq").read_text(encoding="utf-8")
+    return f"{route}?{urllib.parse.urlencode({'query': text})}"
+
+
+# ---- the build -------------------------------------------------------------------------------------
+
+def run_build(data: Path, var: Path, log: Path, profile: Path | None = None) -> dict:
+    argv = [str(VENV_BIN / "ia-territoriales"), "build", "--data-dir", str(data), "--sources", "aucun",
+            "--var-dir", str(var), "--base-url", BASE_URL]
+    if profile is not None:
+        argv = [sys.executable, "-m", "pyinstrument", "-r", "text", "-o", str(profile), "-m", "ingest", *argv[1:]]
+    start = time.perf_counter()
+    with log.open("ab") as handle:
+        proc = subprocess.Popen(argv, cwd=PROJECT_ROOT, stdout=handle, stderr=subprocess.STDOUT)
+        with MemorySampler(proc.pid, 0.2) as sampler:
+            code = proc.wait()
+    wall = time.perf_counter() - start
+    if code != 0:
+        raise RuntimeError(f"la construction a échoué (code {code}) ; voir {log}")
+    manifest = json.loads((var / "current" / "manifest.json").read_text(encoding="utf-8"))
+    return {
+        "wall_s": round(wall, 2),
+        "steps_s": manifest.get("steps", {}),
+        "peak_rss_mb_sampled": sampler.peak_mb,
+        "peak_rss_mb_manifest": manifest.get("peak_memory_mb"),
+        "validation_method": manifest.get("validation", {}).get("method"),
+        "triples": manifest.get("triples", {}),
+        "use_cases": manifest.get("use_cases", {}),
+        "profiled": profile is not None,
+    }
+
+
+def stats(values: list[float]) -> dict:
+    return {"median": round(sorted(values)[(len(values) - 1) // 2] if len(values) % 2 else
+                            (sorted(values)[len(values) // 2 - 1] + sorted(values)[len(values) // 2]) / 2, 3),
+            "p99": percentile(values, 99), "runs": len(values)}
+
+
+def build_summary(runs: list[dict]) -> dict:
+    timed = [r for r in runs if not r["profiled"]] or runs
+    steps = sorted({s for r in timed for s in r["steps_s"]}, key=lambda s: list(timed[0]["steps_s"]).index(s)
+                   if s in timed[0]["steps_s"] else 99)
+    return {
+        "wall_s": stats([r["wall_s"] for r in timed]),
+        "steps_s": {s: stats([r["steps_s"].get(s, 0.0) for r in timed]) for s in steps},
+        "peak_rss_mb": stats([max(r["peak_rss_mb_sampled"], r["peak_rss_mb_manifest"] or 0) for r in timed]),
+    }
+
+
+# ---- the search page's filters, read from the page itself -----------------------------------------
+
+def search_paths(port: int) -> tuple[list[str], dict]:
+    """A faceted search with text and two filters (the most frequent domain and technique), or []."""
+    query = urllib.parse.urlencode({"q": SEARCH_TEXT})
+    status, body = fetch(port, f"/cas-usage?{query}", "text/html")
+    info: dict = {"route": "/cas-usage", "text": SEARCH_TEXT, "probe_status": status}
+    if status != 200:
+        return [], info
+    html = body.decode("utf-8", "replace")
+    chosen = {}
+    for facet in ("domaine", "technique"):
+        found = re.search(rf'name="{facet}" value="([^"]+)"', html)
+        if found:
+            chosen[facet] = found.group(1).replace("&amp;", "&")
+    info["filters"] = chosen
+    if len(chosen) < 2:
+        return [], info
+    path = f"/cas-usage?{urllib.parse.urlencode({'q': SEARCH_TEXT, **chosen})}"
+    return [path], info
+
+
+# ---- one size --------------------------------------------------------------------------------------
+
+def bench_size(size: int, args) -> dict:
+    work = args.work_dir / str(size)
+    data, var, logs = work / "data", work / "var", work / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    result: dict = {"size": size}
+
+    print(f"== {size} cas d'usage : génération", flush=True)
+    start = time.perf_counter()
+    result["data"] = generate(data, size, seed=args.seed)
+    result["data"]["generate_s"] = round(time.perf_counter() - start, 2)
+
+    runs = args.build_runs or (3 if size <= 1000 else 2 if size <= 10000 else 1)
+    builds = []
+    for n in range(runs):
+        profile = None
+        if args.profile and n == runs - 1:
+            profile = args.out / "profiles" / f"{args.date}-{size}-build.txt"
+            profile.parent.mkdir(parents=True, exist_ok=True)
+        print(f"== {size} : construction {n + 1}/{runs}{' (profilée)' if profile else ''}", flush=True)
+        builds.append(run_build(data, var, logs / "build.log", profile))
+        print(f"   {builds[-1]['wall_s']} s ; étapes {builds[-1]['steps_s']} ; "
+              f"mémoire max {builds[-1]['peak_rss_mb_sampled']} Mo", flush=True)
+    result["build"] = {"runs": builds, **build_summary(builds)}
+    dump = var / "current" / "dumps" / "ia-territoriales.nq.gz"
+
+    slugs = [f"bench-{i + 1:06d}" for i in range(0, size, max(size // 50, 1))][:50]
+    endpoints: dict[str, dict] = {}
+    servers: dict[str, dict] = {}
+
+    # -- the service
+    port = free_port()
+    env = {"IAT_VAR_DIR": str(var.resolve()), "IAT_BASE_URL": BASE_URL}
+    service = Server("service", [str(VENV_BIN / "ia-territoriales"), "serve", "--port", str(port)], port,
+                     "/sparql?query=ASK%7B%7D", logs / "service.log", env)
+    try:
+        service.wait_ready(120)
+        servers["service"] = {"ready_s": service.ready_s, "rss_mb_idle": service.rss_mb()}
+        print(f"== {size} : service prêt en {service.ready_s} s ({servers['service']['rss_mb_idle']} Mo)", flush=True)
+        search, search_info = search_paths(port)
+        result["search"] = search_info
+        plan = [
+            ("page_html", [f"/doc/cas-usage/{s}" for s in slugs], "text/html"),
+            ("page_turtle", [f"/doc/cas-usage/{s}.ttl" for s in slugs], "text/turtle"),
+            ("search", search, "text/html"),
+            ("concept_html", ["/nomenclature/domaines/eau-assainissement", "/nomenclature/techniques/prediction"],
+             "text/html"),
+            *((f"sparql:{q}", [sparql_path("/sparql", q)], JSON_RESULTS) for q in SPARQL_QUERIES),
+        ]
+        for name, paths, accept in plan:
+            if not paths:
+                endpoints.setdefault(name, {})["service"] = {"skipped": f"route absente ({search_info})"}
+                print(f"  service         {name:<22} non mesuré : {search_info}", flush=True)
+                continue
+            endpoints.setdefault(name, {})["service"] = measure(name, service, paths, accept, args)
+        servers["service"]["rss_mb_after_load"] = service.rss_mb()
+
+        # -- baselines on the same dump and queries (the service stays up, idle)
+        if not args.skip_baselines:
+            baseline_sparql(size, work, dump, endpoints, servers, args)
+
+        # -- one record changed, rebuilt and served
+        result["one_record_change"] = one_record_change(data, var, logs, service)
+        print(f"== {size} : une fiche modifiée : {result['one_record_change']}", flush=True)
+        servers["service"]["rss_mb_end"] = service.rss_mb()
+    finally:
+        service.stop()
+    result["endpoints"] = endpoints
+    result["servers"] = servers
+    result["ratios"] = ratios(endpoints)
+    return result
+
+
+def baseline_sparql(size: int, work: Path, dump: Path, endpoints: dict, servers: dict, args) -> None:
+    logs = work / "logs"
+    store = work / "oxigraph"
+    shutil.rmtree(store, ignore_errors=True)
+    start = time.perf_counter()
+    subprocess.run([str(VENV_BIN / "oxigraph"), "load", "--location", str(store), "--file", str(dump)],
+                   cwd=PROJECT_ROOT, check=True, capture_output=True)
+    load_s = round(time.perf_counter() - start, 2)
+    port = free_port()
+    ox = Server("oxigraph serve", [str(VENV_BIN / "oxigraph"), "serve-read-only", "--location", str(store),
+                                   "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                port, "/query?query=ASK%7B%7D", logs / "oxigraph.log")
+    try:
+        ox.wait_ready(60)
+        servers["oxigraph"] = {"load_s": load_s, "ready_s": ox.ready_s, "rss_mb_idle": ox.rss_mb()}
+        for q in SPARQL_QUERIES:
+            endpoints[f"sparql:{q}"]["oxigraph"] = measure(f"sparql:{q}", ox, [sparql_path("/query", q)],
+                                                           JSON_RESULTS, args)
+        servers["oxigraph"]["rss_mb_after_load"] = ox.rss_mb()
+    finally:
+        ox.stop()
+    shutil.rmtree(store, ignore_errors=True)
+
+    port = free_port()
+    peer = Server("rdflib-endpoint", [sys.executable, "-m", "bench.rdflib_server", str(dump), "--port", str(port)],
+                  port, "/?query=ASK%7B%7D", logs / "rdflib.log")
+    try:
+        peer.wait_ready(1800)
+        servers["rdflib_endpoint"] = {"ready_s": peer.ready_s, "rss_mb_idle": peer.rss_mb()}
+        for q in SPARQL_QUERIES:
+            endpoints[f"sparql:{q}"]["rdflib_endpoint"] = measure(f"sparql:{q}", peer, [sparql_path("/", q)],
+                                                                  JSON_RESULTS, args)
+        servers["rdflib_endpoint"]["rss_mb_after_load"] = peer.rss_mb()
+    finally:
+        peer.stop()
+
+
+def one_record_change(data: Path, var: Path, logs: Path, service: Server, timeout: float = 120) -> dict:
+    """Change one record's title, rebuild, and wait until the running service serves the new title."""
+    path = data / "cas-usage" / "bench-000001.ttl"
+    original = path.read_bytes()
+    marker = f"modifié {int(time.time())}"
+    text = original.decode("utf-8")
+    changed = re.sub(r'(dct:title ")([^"]*)(")', lambda m: f"{m.group(1)}{m.group(2)} {marker}{m.group(3)}", text,
+                     count=1)
+    path.write_text(changed, encoding="utf-8")
+    out: dict = {}
+    try:
+        start = time.perf_counter()
+        build = run_build(data, var, logs / "build.log")
+        out["rebuild_s"] = round(time.perf_counter() - start, 2)
+        out["steps_s"] = build["steps_s"]
+        deadline = time.perf_counter() + timeout
+        served = None
+        while time.perf_counter() < deadline:
+            status, body = fetch(service.port, "/doc/cas-usage/bench-000001.ttl", "text/turtle")
+            if status == 200 and marker.encode() in body:
+                served = round(time.perf_counter() - start, 2)
+                break
+            time.sleep(0.2)
+        out["served_s"] = served  # from the edit to the first answer with the change; None: not within timeout
+        out["served_without_restart"] = served is not None
+    finally:
+        path.write_bytes(original)
+    return out
+
+
+def ratios(endpoints: dict) -> dict:
+    """Service throughput (req/s at the same concurrency) divided by each baseline's, per SPARQL query."""
+    out = {}
+    for name, by_server in endpoints.items():
+        if not name.startswith("sparql:"):
+            continue
+        mine = by_server.get("service", {}).get("throughput", {}).get("req_per_s")
+        for other in ("oxigraph", "rdflib_endpoint"):
+            theirs = by_server.get(other, {}).get("throughput", {}).get("req_per_s")
+            if mine and theirs:
+                out.setdefault(name, {})[f"service_over_{other}"] = round(mine / theirs, 3)
+    return out
+
+
+# ---- the machine -----------------------------------------------------------------------------------
+
+def machine() -> dict:
+    model = None
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    mem = None
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem = round(int(line.split()[1]) / 1024 / 1024, 1)
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True).stdout.strip()
+    return {
+        "cpu_count": os.cpu_count(),
+        "cpu_model": model,
+        "memory_gib": mem,
+        "load_average_at_start": os.getloadavg(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "packages": versions,
+        "git_commit": commit or None,
+        "note": "machine partagée : 2 cœurs utilisés en même temps par d'autres processus (autres développeurs) ; "
+                "le client de charge tourne sur les mêmes cœurs que le serveur mesuré. Comparer les ratios d'une "
+                "même exécution plutôt que les valeurs absolues.",
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="nombres de cas d'usage")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--build-runs", type=int, default=0,
+                        help="constructions par taille (défaut : 3 jusqu'à 1 000 cas, 2 jusqu'à 10 000, puis 1)")
+    parser.add_argument("--requests", type=int, default=300,
+                        help="requêtes au plus par mesure de latence (×10 pour le débit)")
+    parser.add_argument("--duration", type=float, default=8.0, help="secondes au plus par mesure")
+    parser.add_argument("--concurrency", type=int, default=8, help="connexions simultanées pour le débit")
+    parser.add_argument("--skip-baselines", action="store_true", help="sans oxigraph serve ni rdflib-endpoint")
+    parser.add_argument("--profile", action="store_true",
+                        help="profiler la dernière construction avec pyinstrument (bench/results/profiles/)")
+    parser.add_argument("--work-dir", type=Path, default=PROJECT_ROOT / "var" / "bench")
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "bench" / "results")
+    args = parser.parse_args(argv)
+    args.date = datetime.now(UTC).strftime("%Y-%m-%d")
+    args.out.mkdir(parents=True, exist_ok=True)
+    if not args.skip_baselines:
+        try:
+            metadata.version("rdflib-endpoint")
+        except metadata.PackageNotFoundError:
+            print("rdflib-endpoint manque : installez l'extra « bench » (pip install -e '.[bench]') "
+                  "ou passez --skip-baselines.", file=sys.stderr)
+            return 2
+    host = machine()
+    for size in args.sizes:
+        started = datetime.now(UTC).isoformat(timespec="seconds")
+        result = bench_size(size, args)
+        result = {
+            "started": started,
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": host,
+            "settings": {"requests": args.requests, "duration_s": args.duration, "concurrency": args.concurrency,
+                         "seed": args.seed, "base_url": BASE_URL, "sparql_queries": list(SPARQL_QUERIES)},
+            **result,
+        }
+        path = args.out / f"{args.date}-{size}.json"
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+        print(f"== {size} : résultats dans {path}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
