@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from sparql_endpoint.documents import DocumentCache
 from sparql_endpoint.errors import register_handlers
 from sparql_endpoint.examples import load_examples
 from sparql_endpoint.routes import browse, catalog, pages, resources, sparql
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=PACKAGE / "templates")
     app.state.examples = []
+    app.state.documents = DocumentCache()
     register_handlers(app)
     app.add_middleware(
         CORSMiddleware,

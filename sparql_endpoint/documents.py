@@ -8,6 +8,8 @@ it links to, so a client can show it without further requests.
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -207,3 +209,30 @@ def view_model(triples: list[ox.Triple], iri: str, prefixes: dict[str, str], loc
         node.properties = [(_compact(p, prefixes), p, vals) for p, vals in grouped.items()]
         nodes.append(node)
     return nodes
+
+
+# ---- cache --------------------------------------------------------------------------------------
+
+
+class DocumentCache:
+    """The triples of recently served documents, per build (a build never changes once swapped in),
+    so a popular page costs no query. Least recently used entries go first."""
+
+    def __init__(self, size: int = 2048) -> None:
+        self._size = size
+        self._entries: OrderedDict[tuple[str, str], list[ox.Triple]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> list[ox.Triple] | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str], triples: list[ox.Triple]) -> None:
+        with self._lock:
+            self._entries[key] = triples
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)

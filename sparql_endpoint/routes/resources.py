@@ -230,7 +230,13 @@ async def _serve(request, store, settings, iri, doc_path, extension, make_query)
         headers["ETag"] = etag
         if _not_modified(request, etag, build):
             return Response(status_code=304, headers=headers)
-    triples = await run_in_threadpool(_triples, store, settings, make_query(iri))
+    query = make_query(iri)
+    cache = request.app.state.documents
+    triples = cache.get((build.build_id, query)) if build else None
+    if triples is None:
+        triples = await run_in_threadpool(_triples, store, settings, query)
+        if build is not None:
+            cache.put((build.build_id, query), triples)  # shared: never mutated
     if not triples:
         raise _not_found(iri)
     replaced = documents.replacement(triples, iri)
