@@ -17,7 +17,10 @@ COUNT = "PREFIX iat: <https://w3id.org/ia-territoriales/def#> SELECT (COUNT(?c) 
 EXTRA = """
 @prefix iat: <https://w3id.org/ia-territoriales/def#> .
 @prefix dct: <http://purl.org/dc/terms/> .
-<graphe/bibliotheque> { <id/cas-usage/nouveau-cas> a iat:UseCase ; dct:title "Nouveau cas fictif"@fr . }
+<graphe/bibliotheque> {
+  <id/cas-usage/nouveau-cas> a iat:UseCase ; dct:title "Nouveau cas fictif"@fr .
+  <id/cas-usage/aide-au-tri-des-demandes> dct:alternative "Titre court ajouté"@fr .
+}
 """
 
 
@@ -29,12 +32,15 @@ def test_new_build_is_served_without_restart(tmp_path: Path) -> None:
     servers.write_build(tmp_path, servers.BASE, "build-a")
     with TestClient(create_app(servers.make_settings(tmp_path)), follow_redirects=False) as client:
         assert count(client) == 7
-        first_etag = client.get("/doc/cas-usage/aide-au-tri-des-demandes.ttl").headers["etag"]
+        first = client.get("/doc/cas-usage/aide-au-tri-des-demandes.ttl")
+        first_etag = first.headers["etag"]
+        assert "Titre court ajouté" not in first.text
         servers.write_build(tmp_path, servers.BASE, "build-b", extra_trig=EXTRA)
         time.sleep(1.1)  # the service looks at var/current at most once a second
         assert count(client) == 8
         assert client.get("/id/cas-usage/nouveau-cas").status_code == 303
-        assert client.get("/doc/cas-usage/aide-au-tri-des-demandes.ttl").headers["etag"] != first_etag
+        again = client.get("/doc/cas-usage/aide-au-tri-des-demandes.ttl")  # not the cached document
+        assert again.headers["etag"] != first_etag and "Titre court ajouté" in again.text
 
 
 def test_no_build_is_a_clear_503(tmp_path: Path) -> None:
