@@ -141,11 +141,19 @@ def published(request: Request, store: Store, settings: Settings) -> Published:
         return fresh
 
 
+def _order(triple: ox.Triple) -> tuple[str, str, int, str]:
+    """Stable order, French literal first: udata keeps the first value a parser meets (``obj.value``),
+    so a French portal shows the French title and description."""
+    obj = triple.object
+    rank = 0 if isinstance(obj, ox.Literal) and obj.language == "fr" else 1
+    return str(triple.subject), str(triple.predicate), rank, str(obj)
+
+
 def _serialise(graph: Graph, media: mt.MediaType) -> bytes:
     """rdflib graph -> bytes through the service's pyoxigraph serialisers (the one media-type table)."""
     data = graph.serialize(format="nt", encoding="utf-8")
     triples = [quad.triple for quad in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
-    triples.sort(key=str)
+    triples.sort(key=_order)
     prefixes = {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix}
     return graph_bytes(triples, media, prefixes)
 
@@ -197,7 +205,8 @@ async def _catalog(request: Request, store: Store, settings: Settings, extension
         headers["Vary"] = "Accept"
         headers["Content-Location"] = f"{base}catalog.{media.extension}{suffix}"
     graph = await run_in_threadpool(pub.catalog.page, number, media.extension)
-    return _rdf_response(request, graph, media, pub.build, f"catalog|{number}", headers)
+    seed = f"catalog|{number}|{cat.CatalogSettings.from_settings(settings)!r}"  # a new publisher: a new ETag
+    return _rdf_response(request, graph, media, pub.build, seed, headers)
 
 
 @router.api_route("/catalog", methods=["GET", "HEAD"])

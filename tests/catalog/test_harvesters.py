@@ -111,6 +111,14 @@ def test_dumps_keep_format_mime_size_and_checksum(harvested, catalog_build):
     assert [r.url for r in api] == [f"{catalog_build.base_url}sparql"]
 
 
+def test_french_title_and_description_come_first(harvested):
+    """udata keeps the first value rdflib meets (``obj.value``): the French one must be served first."""
+    for path, datasets in harvested.items():
+        library = next(d for d in datasets if d.node.endswith("#ia-territoriales"))
+        assert library.title.startswith("Bibliothèque d'IA territoriales"), path
+        assert library.description.startswith("Les cas d'usage"), path
+
+
 def test_licences_are_recognised_by_data_gouv_fr(harvested):
     by_node = {d.node: d for d in harvested["catalog.ttl"]}
     library = next(d for n, d in by_node.items() if n.endswith("#ia-territoriales"))
