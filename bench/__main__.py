@@ -185,6 +185,7 @@ def load(port: int, paths: list[str], accept: str | None, concurrency: int, requ
                               timeout=duration + 180, check=True)
     result = json.loads(done.stdout)
     result["server_peak_rss_mb"] = sampler.peak_mb
+    result["load_average_1min"] = round(os.getloadavg()[0], 2)  # other processes share the 2 cores
     return result
 
 
@@ -246,6 +247,7 @@ def run_build(data: Path, var: Path, log: Path, profile: Path | None = None) -> 
         "triples": manifest.get("triples", {}),
         "use_cases": manifest.get("use_cases", {}),
         "profiled": profile is not None,
+        "load_average_1min": round(os.getloadavg()[0], 2),
     }
 
 
@@ -318,6 +320,7 @@ def bench_size(size: int, args) -> dict:
     slugs = [f"bench-{i + 1:06d}" for i in range(0, size, max(size // 50, 1))][:50]
     endpoints: dict[str, dict] = {}
     servers: dict[str, dict] = {}
+    plan: list[tuple[str, list[str], str | None]] = []
 
     # -- the service
     port = free_port()
@@ -345,6 +348,8 @@ def bench_size(size: int, args) -> dict:
                 continue
             endpoints.setdefault(name, {})["service"] = measure(name, service, paths, accept, args)
         servers["service"]["rss_mb_after_load"] = service.rss_mb()
+        if args.profile:
+            result["service_profiles"] = profile_service(size, service, plan, args)
 
         # -- baselines on the same dump and queries (the service stays up, idle)
         if not args.skip_baselines:
@@ -360,6 +365,63 @@ def bench_size(size: int, args) -> dict:
     result["servers"] = servers
     result["ratios"] = ratios(endpoints)
     return result
+
+
+OWN_CODE = ("sparql_endpoint/", "ingest/", "jinja2/", "pyoxigraph", "snowballstemmer/", "sqlite3", "rdflib/")
+
+
+def collapsed_summary(raw: Path, top: int = 30) -> str:
+    """A text report of py-spy's collapsed stacks: the functions with the most samples, inclusive and self."""
+    inclusive: dict[str, int] = {}
+    own: dict[str, int] = {}
+    total = 0
+    for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        n = int(count)
+        total += n
+        frames = [re.sub(r":\d+\)$", ")", f) for f in stack.split(";") if f]  # per function, not per line
+        for frame in set(frames):
+            inclusive[frame] = inclusive.get(frame, 0) + n
+        if frames:
+            own[frames[-1]] = own.get(frames[-1], 0) + n
+    lines = [f"{total} échantillons (py-spy, tous processus du service)", "", "Inclusif (fonction et appelées) :"]
+    lines += [f"  {100 * n / total:5.1f} %  {f}" for f, n in sorted(inclusive.items(), key=lambda kv: -kv[1])[:top]]
+    ours = [(f, n) for f, n in inclusive.items() if any(k in f for k in OWN_CODE)]
+    lines += ["", "Inclusif, code du projet et bibliothèques de rendu seulement :"]
+    lines += [f"  {100 * n / total:5.1f} %  {f}" for f, n in sorted(ours, key=lambda kv: -kv[1])[:top]]
+    lines += ["", "Propre (feuille de pile) :"]
+    lines += [f"  {100 * n / total:5.1f} %  {f}" for f, n in sorted(own.items(), key=lambda kv: -kv[1])[:top]]
+    return "\n".join(lines) + "\n"
+
+
+def profile_service(size: int, service: Server, plan: list, args) -> dict[str, str]:
+    """Sample the running service (and its query workers) with py-spy while one endpoint is loaded."""
+    spy = VENV_BIN / "py-spy"
+    if not spy.exists():
+        return {"absent": "py-spy manque (extra bench)"}
+    out = {}
+    folder = args.out / "profiles"
+    folder.mkdir(parents=True, exist_ok=True)
+    seconds = max(int(args.duration), 3)
+    for name, paths, accept in plan:
+        if name not in ("page_html", "page_turtle", "search") or not paths:
+            continue
+        raw = args.work_dir / str(size) / "logs" / f"py-spy-{name}.txt"
+        recorder = subprocess.Popen(
+            [str(spy), "record", "--pid", str(service.proc.pid), "--subprocesses", "--nonblocking",
+             "--duration", str(seconds), "--rate", "200", "--format", "raw", "--output", str(raw)],
+            cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1)  # py-spy attaches
+        load(service.port, paths, accept, args.concurrency, args.requests * 100, seconds - 1, service)
+        recorder.wait(timeout=seconds + 60)
+        if raw.is_file():
+            target = folder / f"{args.date}-{size}-service-{name}.txt"
+            target.write_text(f"{name} : {paths[0]} (c={args.concurrency}, {seconds} s)\n"
+                              + collapsed_summary(raw), encoding="utf-8")
+            out[name] = str(target.relative_to(PROJECT_ROOT))
+    return out
 
 
 def baseline_sparql(size: int, work: Path, dump: Path, endpoints: dict, servers: dict, args) -> None:
