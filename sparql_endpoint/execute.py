@@ -101,6 +101,7 @@ class QueryJob:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     prefixes: tuple[tuple[str, str], ...] = field(default=())
+    base_iri: str | None = None  # resolves relative IRIs in the query (the protocol lets the service choose)
 
     @property
     def protocol_dataset(self) -> bool:
@@ -127,12 +128,13 @@ def embedded_source(store: ox.Store) -> Source:
             if job.protocol_dataset:
                 return store.query(
                     job.query,
+                    base_iri=job.base_iri,
                     default_graph=[ox.NamedNode(g) for g in job.default_graphs],
                     named_graphs=[ox.NamedNode(g) for g in job.named_graphs],
                 )
             if inspect_query(job.query).has_from:
-                return store.query(job.query)
-            return store.query(job.query, use_default_graph_as_union=True)
+                return store.query(job.query, base_iri=job.base_iri)
+            return store.query(job.query, base_iri=job.base_iri, use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise QueryParseError(f"Erreur de syntaxe SPARQL : {exc}") from None
         except ValueError as exc:  # e.g. an invalid IRI in default-graph-uri

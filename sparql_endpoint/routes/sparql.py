@@ -67,6 +67,7 @@ async def _answer(request: Request, params: Params, store: Store, settings: Sett
         default_graphs=tuple(_values(params, "default-graph-uri")),
         named_graphs=tuple(_values(params, "named-graph-uri")),
         prefixes=tuple(PREFIXES.items()),
+        base_iri=f"{settings.base_url}sparql",
     )
     output = await run_in_threadpool(store.execute, job)
     return bytes_response(output.body, output.media_type, headers={"Vary": "Accept"})
