@@ -8,7 +8,7 @@ concepts with their labels, the SPARQL data service, and the datasets of that pa
 
 Datasets: the library (its dumps and CSV, Licence Ouverte 2.0), one per imported register (its own
 graph dump, the register's licence and attribution), and one per shared resource a use case publishes
-(``iat:sharedResource``: data, models, code), with ``dct:isReferencedBy`` the use case.
+(``iat:sharedResource``: data, models, code) that has a URL, with ``dct:isReferencedBy`` the use case.
 
 What the harvesters read (``../shared/reference/HARVESTING.md``) shaped these choices: ``dct:identifier``
 on every dataset, unique; theme labels in every page; ``dct:temporal`` a blank node; ``dct:modified``
@@ -665,8 +665,11 @@ class _Builder:
         facts = self.facts
         pairs = sorted(set(facts.subject_objects(IAT.sharedResource)), key=lambda p: (str(p[0]), str(p[1])))
         for uc, res in pairs:
-            if not isinstance(res, URIRef):
-                continue
+            landing = facts.value(res, DCAT.landingPage)
+            download = facts.value(res, DCAT.downloadURL)
+            access = download if isinstance(download, URIRef) else landing
+            if not isinstance(res, URIRef) or not isinstance(access, URIRef):
+                continue  # nothing a portal could link to (a register's "open components: yes", say)
             g = Graph()
             kinds = [k for k in SHARED_KINDS if (res, RDF.type, k) in facts]
             uc_title = _best(facts.objects(uc, DCTERMS.title)) or str(uc)
@@ -701,8 +704,6 @@ class _Builder:
                 if isinstance(keyword, Literal):
                     g.add((res, DCAT.keyword, keyword))
             g.add((res, DCTERMS.isReferencedBy, uc))
-            landing = facts.value(res, DCAT.landingPage)
-            download = facts.value(res, DCAT.downloadURL)
             if isinstance(landing, URIRef):
                 g.add((res, DCAT.landingPage, landing))
                 g.add((landing, RDF.type, FOAF.Document))
@@ -713,9 +714,7 @@ class _Builder:
             licence = facts.value(res, DCTERMS.license)
             if isinstance(licence, URIRef):
                 self.licence(g, res, licence)
-            access = download if isinstance(download, URIRef) else landing
-            if isinstance(access, URIRef):
-                self.resource_distribution(g, res, access, download, licence, own_title, kind_fr, uc_title)
+            self.resource_distribution(g, res, access, download, licence, own_title, kind_fr, uc_title)
             out.append((res, g))
         return out
 

@@ -132,3 +132,27 @@ def test_publisher_type_and_contact_from_settings():
     paths = {str(report.value(r, SH.resultPath)) for r in report.objects(None, SH.result)
              if report.value(r, SH.resultSeverity) == SH.Violation}
     assert paths <= {"http://spdx.org/rdf/terms#algorithm"}  # see test_dcat_ap_shacl.KNOWN_VOCABULARY_DEFECT
+
+
+def test_shared_resources_become_datasets_only_with_a_url():
+    iat = "https://w3id.org/ia-territoriales/def#"
+    uc = URIRef(f"{BASE}id/cas-usage/demo-1")
+    with_page, without = URIRef(f"{uc}#ressource-1"), URIRef(f"{uc}#ressource-2")
+    page_url = URIRef("https://forge.example/demo")
+    facts = Graph()
+    facts.add((uc, URIRef(iat + "sharedResource"), with_page))
+    facts.add((uc, URIRef(iat + "sharedResource"), without))
+    facts.add((uc, DCTERMS.title, Literal("Cas démo", lang="fr")))
+    facts.add((uc, URIRef(iat + "theme"), URIRef("http://publications.europa.eu/resource/authority/data-theme/TRAN")))
+    facts.add((with_page, RDF.type, URIRef(iat + "SourceCode")))
+    facts.add((with_page, DCAT.landingPage, page_url))
+    facts.add((without, DCTERMS.description, Literal("Composants ouverts : oui", lang="fr")))
+    page = cat.build_catalog({}, cat.CatalogSettings(BASE), facts, {}, today=TODAY).page(1)
+    datasets = set(page.objects(URIRef(f"{BASE}catalog"), DCAT.dataset))
+    assert with_page in datasets and without not in datasets
+    assert page.value(with_page, DCTERMS.isReferencedBy) == uc
+    assert "Code source du cas d'usage « Cas démo »" in {str(t) for t in page.objects(with_page, DCTERMS.title)}
+    themes = set(page.objects(with_page, DCAT.theme))
+    assert URIRef("http://publications.europa.eu/resource/authority/data-theme/TRAN") in themes
+    dist = page.value(with_page, DCAT.distribution)
+    assert page.value(dist, DCAT.accessURL) == page_url and page.value(dist, DCAT.downloadURL) is None
