@@ -117,8 +117,15 @@ def compute_digest(opts: BuildOptions) -> str:
         ("shapes", opts.root / "shapes"),
         ("data", opts.data),
     ]
-    roots += [(f"source:{s.name}:{s.graph}", Path(s.path)) for s in opts.source_list()]
-    return input_digest(roots, extra=[f"code={code_version()}", f"base={opts.base_url}"])
+    sources_dir = (opts.root / "sources").resolve()
+    roots.append(("sources", sources_dir))
+    selected = opts.source_list()
+    # a register file kept outside sources/ (tests, a deployment's own registers) counts too
+    roots += [(f"source:{s.name}", Path(s.path)) for s in selected
+              if not Path(s.path).resolve().is_relative_to(sources_dir)]
+    extra = [f"code={code_version()}", f"base={opts.base_url}"]
+    extra += [f"graph={s.name}:{s.graph}" for s in selected]
+    return input_digest(roots, extra=extra)
 
 
 def peak_memory_mb() -> float:

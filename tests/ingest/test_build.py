@@ -8,6 +8,7 @@ evolving shapes; the ``built_library`` tests cover the real repository inputs.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import json
@@ -279,6 +280,9 @@ def test_if_needed_skips_then_rebuilds_when_an_input_changes(built):
     (root / "shapes" / "usecase.ttl").write_text(
         (root / "shapes" / "usecase.ttl").read_text(encoding="utf-8") + "\n# commentaire\n", encoding="utf-8")
     assert run_build(options(root, var_dir, if_needed=True, base_url="http://autre.test/")).status == "built"
+    fewer = dataclasses.replace(options(root, var_dir, if_needed=True, base_url="http://autre.test/"), sources=[])
+    assert run_build(fewer).status == "built"  # so is the list of registers
+    assert run_build(fewer).status == "skipped"
 
 
 def test_old_builds_are_pruned_keeping_two_and_current(built):
