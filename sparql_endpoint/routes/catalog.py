@@ -18,7 +18,7 @@ import json
 import threading
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,13 @@ from sparql_endpoint import catalog as cat
 from sparql_endpoint import media_types as mt
 from sparql_endpoint import void as vd
 from sparql_endpoint.deps import SettingsDep, StoreDep
-from sparql_endpoint.errors import ResourceNotFound, StoreUnavailable
+from sparql_endpoint.errors import (
+    QueryTimeout,
+    ResourceNotFound,
+    ResultTooLarge,
+    ServiceBusy,
+    StoreUnavailable,
+)
 from sparql_endpoint.execute import QueryJob
 from sparql_endpoint.negotiation import negotiate
 from sparql_endpoint.rendering import bytes_response, graph_bytes, html_response
@@ -62,12 +68,10 @@ def register(app: FastAPI) -> None:
 
 @dataclass
 class Published:
-    """What one build publishes around its data (computed once per build)."""
+    """What one build publishes around its data, each part computed on first use and kept for the build."""
 
     build: BuildInfo
-    catalog: cat.CatalogData
-    void: Graph
-    pages: list[str]  # document URLs of the sitemap (resource documents)
+    parts: dict[str, Any] = field(default_factory=dict)  # "catalog", "void", "pages"
 
 
 _LOCK = threading.Lock()
@@ -107,38 +111,55 @@ def document_url(iri: str, base: str) -> str | None:
     return None
 
 
-def _publish(store: Store, settings: Settings, build: BuildInfo) -> Published:
-    base = settings.base_url
-    manifest = build.manifest
+def _catalog_data(store: Store, settings: Settings, build: BuildInfo) -> cat.CatalogData:
     facts = _graph(store, settings, cat.FACTS_QUERY)
     per_graph = cat.graph_facts(
-        base,
+        settings.base_url,
         _rows(store, settings, cat.GRAPH_STATS_QUERY),
         _rows(store, settings, cat.LANGUAGES_QUERY),
         _rows(store, settings, cat.TERRITORIES_QUERY),
     )
-    catalog = cat.build_catalog(manifest, cat.CatalogSettings.from_settings(settings), facts, per_graph)
-    stats = {**(_rows(store, settings, vd.STATS_QUERY) or [{}])[0], **(_rows(store, settings, vd.ENTITIES_QUERY)
-                                                                      or [{}])[0]}
-    terms = [row["term"] for row in _rows(store, settings, vd.VOCABULARY_QUERY) if "term" in row]
-    void = vd.void_graph(manifest, base, stats, _rows(store, settings, vd.GRAPH_STATS_QUERY), terms)
-    pages = sorted({url for row in _rows(store, settings, _sitemap_query(base))
-                    if (url := document_url(row["s"], base))})
-    return Published(build, catalog, void, pages)
+    return cat.build_catalog(build.manifest, cat.CatalogSettings.from_settings(settings), facts, per_graph)
 
 
-def published(request: Request, store: Store, settings: Settings) -> Published:
-    """The cached publication of the current build (recomputed when ``var/current`` moves)."""
+def _optional_rows(store: Store, settings: Settings, query: str) -> list[dict[str, str]]:
+    """Counts that are nice to have: a store too slow for them (timeout) leaves them out of VoID."""
+    try:
+        return _rows(store, settings, query)
+    except (QueryTimeout, ResultTooLarge, ServiceBusy):
+        return []
+
+
+def _void(store: Store, settings: Settings, build: BuildInfo) -> Graph:
+    stats: dict[str, str] = {}
+    for query in (vd.STATS_QUERY, vd.ENTITIES_QUERY):
+        stats.update((_optional_rows(store, settings, query) or [{}])[0])
+    terms = [row["term"] for row in _optional_rows(store, settings, vd.VOCABULARY_QUERY) if "term" in row]
+    per_graph = _optional_rows(store, settings, vd.GRAPH_STATS_QUERY)
+    return vd.void_graph(build.manifest, settings.base_url, stats, per_graph, terms)
+
+
+def _pages(store: Store, settings: Settings, build: BuildInfo) -> list[str]:
+    base = settings.base_url
+    return sorted({url for row in _rows(store, settings, _sitemap_query(base)) if (url := document_url(row["s"], base))})
+
+
+_MAKERS = {"catalog": _catalog_data, "void": _void, "pages": _pages}
+
+
+def published(request: Request, store: Store, settings: Settings, part: str) -> tuple[Any, BuildInfo]:
+    """One part of the current build's publication, cached until ``var/current`` moves."""
     build = store.build()
     if build is None:
         raise StoreUnavailable(NO_BUILD)
     with _LOCK:
         cached: Published | None = getattr(request.app.state, "published", None)
-        if cached is not None and cached.build.build_id == build.build_id and cached.build.path == build.path:
-            return cached
-        fresh = _publish(store, settings, build)
-        request.app.state.published = fresh
-        return fresh
+        if cached is None or cached.build.build_id != build.build_id or cached.build.path != build.path:
+            cached = Published(build)
+            request.app.state.published = cached
+        if part not in cached.parts:
+            cached.parts[part] = _MAKERS[part](store, settings, build)
+        return cached.parts[part], cached.build
 
 
 def _order(triple: ox.Triple) -> tuple[str, str, int, str]:
@@ -193,8 +214,8 @@ async def _catalog(request: Request, store: Store, settings: Settings, extension
                                     _OFFERED))
     else:
         media = _BY_EXTENSION[extension]
-    pub = await run_in_threadpool(published, request, store, settings)
-    number = _page_number(request, pub.catalog.pages)
+    data, build = await run_in_threadpool(published, request, store, settings, "catalog")
+    number = _page_number(request, data.pages)
     base = settings.base_url
     suffix = f"?page={number}" if number > 1 else ""
     headers = {
@@ -204,9 +225,9 @@ async def _catalog(request: Request, store: Store, settings: Settings, extension
     if extension is None:
         headers["Vary"] = "Accept"
         headers["Content-Location"] = f"{base}catalog.{media.extension}{suffix}"
-    graph = await run_in_threadpool(pub.catalog.page, number, media.extension)
+    graph = await run_in_threadpool(data.page, number, media.extension)
     seed = f"catalog|{number}|{cat.CatalogSettings.from_settings(settings)!r}"  # a new publisher: a new ETag
-    return _rdf_response(request, graph, media, pub.build, seed, headers)
+    return _rdf_response(request, graph, media, build, seed, headers)
 
 
 @router.api_route("/catalog", methods=["GET", "HEAD"])
@@ -229,8 +250,8 @@ async def catalog_file(extension: str, request: Request, store: StoreDep, settin
 async def void_description(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     media = mt.lookup(negotiate(request.headers.get("accept"), request.query_params.getlist("format") or None,
                                 _OFFERED))
-    pub = await run_in_threadpool(published, request, store, settings)
-    return _rdf_response(request, pub.void, media, pub.build, "void", {"Vary": "Accept"})
+    void, build = await run_in_threadpool(published, request, store, settings, "void")
+    return _rdf_response(request, void, media, build, "void", {"Vary": "Accept"})
 
 
 # -- downloads ------------------------------------------------------------------------------------------
@@ -364,9 +385,9 @@ def sitemap_files(urls: list[str], lastmod: str, base: str, limit: int = SITEMAP
 
 
 async def _sitemaps(request: Request, store: Store, settings: Settings) -> tuple[list[bytes], BuildInfo]:
-    pub = await run_in_threadpool(published, request, store, settings)
-    urls = static_pages(request.app, settings.base_url) + pub.pages
-    return sitemap_files(urls, pub.build.created.date().isoformat(), settings.base_url, SITEMAP_LIMIT), pub.build
+    pages, build = await run_in_threadpool(published, request, store, settings, "pages")
+    urls = static_pages(request.app, settings.base_url) + pages
+    return sitemap_files(urls, build.created.date().isoformat(), settings.base_url, SITEMAP_LIMIT), build
 
 
 @router.api_route("/sitemap.xml", methods=["GET", "HEAD"])
