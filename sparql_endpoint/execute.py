@@ -6,6 +6,8 @@ process on results parsed from the remote server. Nothing here knows about HTTP.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -179,6 +181,77 @@ def materialise(result: object) -> object:
     return list(result)  # type: ignore[call-overload]
 
 
+_RESULT_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+
+
+class _Overflow(Exception):
+    pass
+
+
+class _LineCappedWriter(io.RawIOBase):
+    """Collects what pyoxigraph writes and stops it as soon as more than ``limit`` records were written.
+
+    It is fed TSV (one line per solution after the header) or N-Triples (one line per triple): both
+    escape line breaks inside values, so lines count records exactly."""
+
+    def __init__(self, limit: int, header_lines: int) -> None:
+        super().__init__()
+        self.buffer = bytearray()
+        self.lines = 0
+        self._max_lines = limit + header_lines
+        self.overflowed = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.buffer += data
+        self.lines += bytes(data).count(b"\n")
+        if self.lines > self._max_lines:
+            self.overflowed = True
+            raise _Overflow
+        return len(data)
+
+
+def _write_capped(result: ox.QuerySolutions | ox.QueryTriples, fmt: object, writer: _LineCappedWriter, what: str,
+                  limit: int) -> bytes:
+    with contextlib.suppress(_Overflow):  # raised by the writer past the cap; writer.overflowed tells
+        result.serialize(writer, format=fmt)  # type: ignore[arg-type]
+    if writer.overflowed:
+        raise _too_large(limit, what)
+    return bytes(writer.buffer)
+
+
+def _native_solutions(result: ox.QuerySolutions, job: QueryJob) -> QueryOutput:
+    """Native serialisation with the row cap: pyoxigraph writes TSV, stopped past the cap, then the
+    TSV is read back and written in the requested format (all in Rust; ~2x faster than Python)."""
+    assert job.result_type is not None
+    tsv = _write_capped(result, ox.QueryResultsFormat.TSV, _LineCappedWriter(job.limit, 1), "lignes", job.limit)
+    rows = tsv.count(b"\n") - 1
+    target = _RESULT_FORMATS[job.result_type]
+    if target != ox.QueryResultsFormat.TSV:
+        tsv = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=target)
+    return QueryOutput(job.result_type, tsv, "solutions", rows)
+
+
+def _native_graph(result: ox.QueryTriples, job: QueryJob) -> QueryOutput:
+    assert job.graph_type is not None
+    nt = _write_capped(result, ox.RdfFormat.N_TRIPLES, _LineCappedWriter(job.limit, 0), "triplets", job.limit)
+    count = nt.count(b"\n")
+    media = BY_MEDIA_TYPE[job.graph_type]
+    if media.rdf_format == ox.RdfFormat.N_TRIPLES:
+        return QueryOutput(job.graph_type, nt, "graph", count)
+    triples = [quad.triple for quad in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)]
+    prefixes = dict(job.prefixes) if media.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    used = _used_prefixes(triples, prefixes) if prefixes else None  # type: ignore[arg-type]
+    return QueryOutput(job.graph_type, ox.serialize(triples, format=media.rdf_format, prefixes=used), "graph", count)
+
+
 def serialise(result: object, job: QueryJob) -> QueryOutput:
     """Serialise a pyoxigraph result (or an iterable of triples) for the negotiated type."""
     if isinstance(result, Solutions):
@@ -195,15 +268,13 @@ def serialise(result: object, job: QueryJob) -> QueryOutput:
     if isinstance(result, ox.QuerySolutions):
         if job.result_type is None:
             raise NotAcceptable("Une requête SELECT renvoie un résultat SPARQL (JSON, XML, CSV ou TSV).")
-        variables = [v.value for v in result.variables]
-        keys = list(result.variables)
-        rows = _capped(([s[k] for k in keys] for s in result), job.limit, "lignes")
-        body = results.SOLUTION_WRITERS[job.result_type](variables, rows)  # type: ignore[arg-type]
-        return QueryOutput(job.result_type, body, "solutions", len(rows))
+        return _native_solutions(result, job)
     if job.graph_type is None:
         raise NotAcceptable(
             "Une requête CONSTRUCT ou DESCRIBE renvoie un graphe RDF (Turtle, JSON-LD, RDF/XML ou N-Triples)."
         )
+    if isinstance(result, ox.QueryTriples):
+        return _native_graph(result, job)
     triples = _capped(result, job.limit, "triplets")  # type: ignore[arg-type]
     media = BY_MEDIA_TYPE[job.graph_type]
     prefixes = dict(job.prefixes) if media.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
