@@ -526,6 +526,8 @@ def machine() -> dict:
         except metadata.PackageNotFoundError:
             versions[name] = None
     commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_ROOT,
+                           capture_output=True, text=True).stdout.split("\n")
     return {
         "cpu_count": os.cpu_count(),
         "cpu_model": model,
@@ -535,6 +537,7 @@ def machine() -> dict:
         "platform": platform.platform(),
         "packages": versions,
         "git_commit": commit or None,
+        "git_modified_files": [line[3:] for line in dirty if line.strip()],  # the tree is shared and edited live
         "note": "machine partagée : 2 cœurs utilisés en même temps par d'autres processus (autres développeurs) ; "
                 "le client de charge tourne sur les mêmes cœurs que le serveur mesuré. Comparer les ratios d'une "
                 "même exécution plutôt que les valeurs absolues.",
