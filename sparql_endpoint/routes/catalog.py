@@ -180,8 +180,9 @@ def _serialise(graph: Graph, media: mt.MediaType) -> bytes:
 
 
 def _cache_headers(build: BuildInfo, seed: str) -> dict[str, str]:
+    # weak: the same build and settings give the same graph, but blank-node labels differ between processes
     tag = hashlib.sha256(f"{build.build_id}|{seed}".encode()).hexdigest()[:32]
-    return {"ETag": f'"{tag}"', "Last-Modified": format_datetime(build.created, usegmt=True)}
+    return {"ETag": f'W/"{tag}"', "Last-Modified": format_datetime(build.created, usegmt=True)}
 
 
 def _not_modified(request: Request, etag: str) -> bool:
@@ -189,7 +190,7 @@ def _not_modified(request: Request, etag: str) -> bool:
     if not header:
         return False
     tags = {t.strip().removeprefix("W/") for t in header.split(",")}
-    return etag in tags or "*" in tags
+    return etag.removeprefix("W/") in tags or "*" in tags
 
 
 def _rdf_response(request: Request, graph: Graph, media: mt.MediaType, build: BuildInfo, seed: str,
