@@ -47,8 +47,8 @@ class Finding:
     focus: str
     path: str
     component: str
-    shape: str = field(compare=False)
-    value: str = field(compare=False)
+    shape: str
+    value: str  # two bad values of one field are two findings
     message: str = field(compare=False)
 
     @property

@@ -148,7 +148,8 @@ BROKEN_RECORD = """
 @prefix iat: <https://w3id.org/ia-territoriales/def#> .
 @prefix dct: <http://purl.org/dc/terms/> .
 <id/cas-usage/sans-titre> a iat:UseCase ; dct:description "Pas de titre."@fr ;
-    iat:domain <https://w3id.org/ia-territoriales/nomenclature/domaines/inconnu> .
+    iat:domain <https://w3id.org/ia-territoriales/nomenclature/domaines/inconnu>,
+        <https://w3id.org/ia-territoriales/nomenclature/domaines/autre-inconnu> .
 """
 
 
@@ -164,6 +165,7 @@ def test_violation_blocks_the_build_and_keeps_the_previous_one(built, capsys):
     assert "Le titre (dct:title) est obligatoire." in result.report
     assert "sans-titre" in result.report
     assert "nomenclature « domaines »" in result.report
+    assert "domaines/inconnu" in result.report and "domaines/autre-inconnu" in result.report  # each bad value
 
     assert current_dir(var_dir) == first.build_dir
     manifest = json.loads((current_dir(var_dir) / "manifest.json").read_text())
