@@ -141,11 +141,17 @@ def summary(text: str, limit: int = SUMMARY_MAX) -> str:
     return cut.rstrip(" ,;:.-–") + "…"
 
 
+def _one_fragment(url: str) -> str:
+    """An IRI has at most one "#": later ones (text fragments pasted twice) are percent-encoded."""
+    head, sep, fragment = url.partition("#")
+    return head + sep + fragment.replace("#", "%23")
+
+
 def urls_in(text: str) -> list[str]:
     """The http(s) URLs in a free-text cell, in order, without duplicates or trailing punctuation."""
     found: list[str] = []
     for match in _URL.findall(text or ""):
-        url = match.rstrip(".)")
+        url = _one_fragment(match.rstrip(".)"))
         if url not in found and "." in url.split("//", 1)[1]:
             found.append(url)
     return found
@@ -328,7 +334,7 @@ def urls_in_cell(value: str) -> list[str]:
         piece = re.sub(r"^(https?):/(?!/)", r"\1://", piece)
         if not re.match(r"https?://[^\s/]+\.[^\s/]+", piece) or "\n" in piece:
             continue
-        piece = re.sub(r"\s+", "%20", piece)
+        piece = _one_fragment(re.sub(r"\s+", "%20", piece))
         if not _BAD_IRI_CHARS.search(piece) and piece not in found:
             found.append(piece)
     return found
