@@ -22,6 +22,7 @@ disagrees with the RDF the pages link to.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sqlite3
@@ -32,7 +33,7 @@ from pathlib import Path
 
 import snowballstemmer
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 INDEX_NAME = "search.sqlite"
 
 IAT = "https://w3id.org/ia-territoriales/def#"
@@ -60,10 +61,19 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+_STOPWORDS = frozenset(
+    ["a", "au", "aux", "avec", "ce", "ces", "d", "dans", "de", "des", "du", "elle", "en", "et", "il", "l", "la", "le", "les", "leur", "leurs", "lui", "ma", "mais", "me", "meme", "mes", "moi", "mon", "ne", "nos", "notre", "nous", "on", "ou", "par", "pas", "pour", "qu", "que", "qui", "s", "sa", "se", "ses", "son", "sur", "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "vos", "votre", "vous", "c", "j", "m", "n", "t", "y", "est", "sont", "the", "of", "and", "to", "in", "for", "on", "by", "with", "an", "or", "is", "are", "be", "at", "from", "as", "it", "its", "het", "een", "van", "en", "de", "op", "te", "voor", "met", "is"]
+)  # French, English and Dutch function words (folded): neither indexed nor searched
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem(word: str, lang: str) -> str:
+    return _STEMMERS.get(lang, _STEMMERS["fr"]).stemWord(word)
+
+
 def analyse(text: str, lang: str = "fr") -> list[str]:
     """Words of ``text`` as indexed terms: folded, then stemmed in ``lang`` (fr, en or nl)."""
-    stemmer = _STEMMERS.get(lang, _STEMMERS["fr"])
-    return [stemmer.stemWord(w) for w in _WORD.findall(fold(text))]
+    return [stem(w, lang) for w in _WORD.findall(fold(text)) if w not in _STOPWORDS]
 
 
 # ---- facets --------------------------------------------------------------------------------------
@@ -80,6 +90,9 @@ CONCEPT_FACETS: dict[str, str] = {
 }
 # facets computed from the organisation, the territory and the named graph
 DERIVED_FACETS = ("type_collectivite", "region", "pays", "source", "organisation", "territoire", "annee")
+# facets whose values get a bitmap of their documents (bit i = document i), for fast counts; the others
+# (one value per organisation or territory: thousands) are filtered through the ``facets`` table
+BITMAP_FACETS = (*CONCEPT_FACETS, "type_collectivite", "region", "pays", "source", "annee")
 
 GRAPH_COUNTRY = {"nl-algoritmeregister": "NL", "nl-algoritmeregister-v1": "NL", "uk-atrs": "UK",
                  "bibliotheque": "FR"}
@@ -274,7 +287,8 @@ CREATE TABLE facets (facet TEXT NOT NULL, value TEXT NOT NULL, doc INTEGER NOT N
 CREATE INDEX facets_by_doc ON facets (doc, facet, value);
 CREATE TABLE facet_values (facet TEXT NOT NULL, value TEXT NOT NULL, label TEXT NOT NULL, label_en TEXT,
                            position INTEGER NOT NULL DEFAULT 0, broader TEXT, docs INTEGER NOT NULL,
-                           PRIMARY KEY (facet, value)) WITHOUT ROWID;
+                           bitmap BLOB, PRIMARY KEY (facet, value)) WITHOUT ROWID;
+CREATE INDEX facet_values_by_value ON facet_values (value);
 CREATE VIRTUAL TABLE docs_fts USING fts5 (title, body, content='', tokenize='unicode61 remove_diacritics 2');
 """
 
@@ -377,6 +391,8 @@ def write_index(path: Path, docs: list[dict], value_info: dict, meta: dict[str, 
     try:
         connection.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA_SQL)
         counts: dict[tuple[str, str], int] = defaultdict(int)
+        size = len(docs) // 8 + 1
+        bitmaps: dict[tuple[str, str], bytearray] = {}
         with connection:
             placeholders = ", ".join("?" for _ in _DOC_COLUMNS)
             for number, doc in enumerate(docs, start=1):
@@ -388,10 +404,16 @@ def write_index(path: Path, docs: list[dict], value_info: dict, meta: dict[str, 
                                        [(f, v, number) for f, v in doc["facets"]])
                 for key in doc["facets"]:
                     counts[key] += 1
+                    if key[0] in BITMAP_FACETS:
+                        bits = bitmaps.get(key)
+                        if bits is None:
+                            bits = bitmaps[key] = bytearray(size)
+                        bits[number >> 3] |= 1 << (number & 7)
             connection.executemany(
-                "INSERT INTO facet_values (facet, value, label, label_en, position, broader, docs) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(f, v, *value_info[(f, v)], n) for (f, v), n in sorted(counts.items())])
+                "INSERT INTO facet_values (facet, value, label, label_en, position, broader, docs, bitmap) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(f, v, *value_info[(f, v)], n, bytes(bitmaps[(f, v)]) if (f, v) in bitmaps else None)
+                 for (f, v), n in sorted(counts.items())])
             info = {"schema_version": SCHEMA_VERSION, "documents": str(len(docs)),
                     "analyser": "fold+snowball(fr,en,nl)", "facets": json.dumps(list(CONCEPT_FACETS) + list(DERIVED_FACETS)),
                     **(meta or {})}

@@ -20,12 +20,18 @@ from pathlib import Path
 import snowballstemmer
 
 INDEX_NAME = "search.sqlite"
+BM25_LIMIT = 5000  # documents matching the words, above which relevance is "title first" (see _page_ids)
 
 # ---- text analysis: a copy of ingest.search_index.analyse (a test keeps them equal) --------------
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STEMMERS = {lang: snowballstemmer.stemmer(name) for lang, name in
              (("fr", "french"), ("en", "english"), ("nl", "dutch"))}
+
+
+_STOPWORDS = frozenset(
+    ["a", "au", "aux", "avec", "ce", "ces", "d", "dans", "de", "des", "du", "elle", "en", "et", "il", "l", "la", "le", "les", "leur", "leurs", "lui", "ma", "mais", "me", "meme", "mes", "moi", "mon", "ne", "nos", "notre", "nous", "on", "ou", "par", "pas", "pour", "qu", "que", "qui", "s", "sa", "se", "ses", "son", "sur", "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "vos", "votre", "vous", "c", "j", "m", "n", "t", "y", "est", "sont", "the", "of", "and", "to", "in", "for", "on", "by", "with", "an", "or", "is", "are", "be", "at", "from", "as", "it", "its", "het", "een", "van", "en", "de", "op", "te", "voor", "met", "is"]
+)  # French, English and Dutch function words (folded): neither indexed nor searched
 
 
 def fold(text: str) -> str:
@@ -35,14 +41,17 @@ def fold(text: str) -> str:
 
 def analyse(text: str, lang: str = "fr") -> list[str]:
     stemmer = _STEMMERS.get(lang, _STEMMERS["fr"])
-    return [stemmer.stemWord(w) for w in _WORD.findall(fold(text))]
+    return [stemmer.stemWord(w) for w in _WORD.findall(fold(text)) if w not in _STOPWORDS]
+
+
+_BIT = tuple(1 << k for k in range(8))
 
 
 def match_expression(text: str) -> str | None:
     """FTS5 query for the reader's words, or None when there is no word. Words are ANDed; each
     word is the OR of its stems in French, English and Dutch. Only ``\\w`` characters reach FTS5."""
     terms = []
-    for word in _WORD.findall(fold(text))[:20]:
+    for word in [w for w in _WORD.findall(fold(text)) if w not in _STOPWORDS][:20]:
         stems = sorted({s.stemWord(word) for s in _STEMMERS.values()})
         terms.append("(" + " OR ".join(f'"{s}"' for s in stems) + ")")
     return " AND ".join(terms) if terms else None
@@ -164,67 +173,137 @@ class SearchIndex:
             self._local.db = db
         return db
 
-    # -- filters
-    def _where(self, query: Query, exclude: str | None = None) -> tuple[list[str], list]:
-        clauses: list[str] = []
-        params: list = []
+    # -- document sets as bitmaps: Python ints, bit i = document i (AND, OR and bit_count run in C)
+    def _bitmaps(self) -> dict[str, dict[str, int]]:
+        """facet -> value -> bitmap, loaded once from the index (the facets with few values)."""
+        cached = getattr(self, "_bitmap_cache", None)
+        if cached is None:
+            cached = {}
+            rows = self._db().execute("SELECT facet, value, bitmap FROM facet_values WHERE bitmap IS NOT NULL")
+            for r in rows:
+                cached.setdefault(r["facet"], {})[r["value"]] = int.from_bytes(r["bitmap"], "little")
+            self._bitmap_cache = cached
+        return cached
+
+    def _universe(self) -> int:
+        n = self.total()
+        return (1 << (n + 1)) - 2  # documents are numbered from 1
+
+    def _ids_bitmap(self, ids) -> int:
+        size = self.total() // 8 + 1
+        bits = bytearray(size)
+        for (i,) in ids:
+            bits[i >> 3] |= _BIT[i & 7]
+        return int.from_bytes(bits, "little")
+
+    def _text_set(self, query: Query) -> int | None:
         expression = match_expression(query.text)
-        if expression:
-            clauses.append("d.id IN (SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?)")
-            params.append(expression)
-        for facet, values in sorted(query.filters.items()):
-            if facet == exclude or not values:
+        if not expression:
+            return None
+        rows = self._db().execute("SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?", [expression])
+        return self._ids_bitmap(rows)
+
+    def _filter_sets(self, query: Query) -> dict[str, int]:
+        bitmaps = self._bitmaps()
+        sets: dict[str, int] = {}
+        for facet, values in query.filters.items():
+            if not values:
                 continue
-            marks = ", ".join("?" for _ in values)
-            clauses.append(f"d.id IN (SELECT doc FROM facets WHERE facet = ? AND value IN ({marks}))")
-            params += [facet, *values]
-        return clauses, params
+            if facet in bitmaps:
+                bits = 0
+                for value in values:
+                    bits |= bitmaps[facet].get(value, 0)
+            else:
+                marks = ", ".join("?" for _ in values)
+                bits = self._ids_bitmap(self._db().execute(
+                    f"SELECT doc FROM facets WHERE facet = ? AND value IN ({marks})", [facet, *values]))
+            sets[facet] = bits
+        return sets
 
     def search(self, query: Query, facets: bool = True) -> Result:
-        db = self._db()
-        clauses, params = self._where(query)
-        where = " AND ".join(clauses) or "1"
-        total = db.execute(f"SELECT COUNT(*) FROM docs d WHERE {where}", params).fetchone()[0]
-        columns = ", ".join(f"d.{c}" for c in _HIT_COLUMNS)
-        expression = match_expression(query.text)
-        if query.sort == "pertinence" and expression:
-            sql = (f"SELECT {columns} FROM docs_fts JOIN docs d ON d.id = docs_fts.rowid "
-                   f"WHERE docs_fts MATCH ? AND {where} ORDER BY bm25(docs_fts, 4.0, 1.0), d.id LIMIT ? OFFSET ?")
-            rows = db.execute(sql, [expression, *params, query.size, query.offset]).fetchall()
-        else:
-            order = _ORDER.get(query.sort, _ORDER["maj"])
-            rows = db.execute(f"SELECT {columns} FROM docs d WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
-                              [*params, query.size, query.offset]).fetchall()
-        hits = [Hit(**dict(r)) for r in rows]
-        groups = self.facet_counts(query) if facets else []
+        text = self._text_set(query)
+        filters = self._filter_sets(query)
+        universe = self._universe()
+        selected = universe if text is None else text
+        for bits in filters.values():
+            selected &= bits
+        total = selected.bit_count()
+        ids = self._page_ids(query, selected, total, text.bit_count() if text is not None else 0)
+        columns = ", ".join(_HIT_COLUMNS)
+        marks = ", ".join("?" for _ in ids)
+        rows = {r["id"]: r for r in self._db().execute(
+            f"SELECT id, {columns} FROM docs WHERE id IN ({marks})", ids)} if ids else {}
+        hits = [Hit(**{c: rows[i][c] for c in _HIT_COLUMNS}) for i in ids if i in rows]
+        groups = self._counts(query, text, filters, universe) if facets else []
         return Result(query, total, hits, groups)
 
-    def facet_counts(self, query: Query, shown_only: bool = True) -> list[FacetGroup]:
-        db = self._db()
-        names = [f.name for f in FACETS if f.shown or not shown_only or f.name in query.filters]
-        counts: dict[str, dict[str, int]] = {n: {} for n in names}
-        filtered = {n for n in names if query.filters.get(n)}
-        plain = [n for n in names if n not in filtered]
-        clauses, params = self._where(query)
-        if plain:
-            marks = ", ".join("?" for _ in plain)
-            if clauses:
-                sql = (f"SELECT facet, value, COUNT(*) AS n FROM facets WHERE facet IN ({marks}) AND doc IN "
-                       f"(SELECT d.id FROM docs d WHERE {' AND '.join(clauses)}) GROUP BY facet, value")
-                rows = db.execute(sql, [*plain, *params])
-            else:
-                rows = db.execute(f"SELECT facet, value, docs AS n FROM facet_values WHERE facet IN ({marks})", plain)
-            for r in rows:
-                counts[r["facet"]][r["value"]] = r["n"]
-        for name in filtered:
-            own, own_params = self._where(query, exclude=name)
-            if own:
-                sql = (f"SELECT value, COUNT(*) AS n FROM facets WHERE facet = ? AND doc IN "
-                       f"(SELECT d.id FROM docs d WHERE {' AND '.join(own)}) GROUP BY value")
-                rows = db.execute(sql, [name, *own_params])
-            else:
-                rows = db.execute("SELECT value, docs AS n FROM facet_values WHERE facet = ?", [name])
-            counts[name] = {r["value"]: r["n"] for r in rows}
+    def _order(self, sort: str) -> list[int]:
+        cache = self.__dict__.setdefault("_order_cache", {})
+        if sort not in cache:
+            order = _ORDER.get(sort, _ORDER["maj"])
+            cache[sort] = [r[0] for r in self._db().execute(f"SELECT d.id FROM docs d ORDER BY {order}")]
+        return cache[sort]
+
+    def _page_ids(self, query: Query, selected: int, total: int, matches: int = 0) -> list[int]:
+        """The document numbers of the requested page. Relevance is BM25 (title weighing 4, body 1)
+        when the words match at most ``BM25_LIMIT`` documents; above that (a word found everywhere),
+        computing BM25 for every match costs too much, so documents whose TITLE holds the words come
+        first, each part by last update."""
+        want = query.offset + query.size
+        if total == 0 or query.offset >= total:
+            return []
+        expression = match_expression(query.text)
+        if query.sort == "pertinence" and expression:
+            if matches <= BM25_LIMIT:
+                members = selected.to_bytes(self.total() // 8 + 1, "little")
+                ranked = self._db().execute(
+                    "SELECT rowid FROM docs_fts WHERE docs_fts MATCH ? ORDER BY bm25(docs_fts, 4.0, 1.0), rowid",
+                    [expression])
+                return self._take((r[0] for r in ranked), members, want)[query.offset:]
+            in_title = self._ids_bitmap(self._db().execute(
+                "SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?", [f"{{title}} : ({expression})"]))
+            first = selected & in_title
+            found = self._take(iter(self._order("maj")), first.to_bytes(self.total() // 8 + 1, "little"), want)
+            if len(found) < want:
+                rest = (selected & ~in_title).to_bytes(self.total() // 8 + 1, "little")
+                found += self._take(iter(self._order("maj")), rest, want - len(found))
+            return found[query.offset:]
+        members = selected.to_bytes(self.total() // 8 + 1, "little")
+        return self._take(iter(self._order(query.sort)), members, want)[query.offset:]
+
+    @staticmethod
+    def _take(source, members: bytes, want: int) -> list[int]:
+        found: list[int] = []
+        for i in source:
+            if members[i >> 3] >> (i & 7) & 1:
+                found.append(i)
+                if len(found) >= want:
+                    break
+        return found
+
+    def _counts(self, query: Query, text: int | None, filters: dict[str, int], universe: int) -> list[FacetGroup]:
+        """Counts of every shown (or filtered) facet: for a facet, the documents matching the text and
+        every OTHER facet's filter, intersected with each value's bitmap."""
+        bitmaps = self._bitmaps()
+        names = [f.name for f in FACETS if f.shown or f.name in query.filters]
+        base = universe if text is None else text
+        others = {}
+        for name in names:
+            bits = base
+            for facet, fbits in filters.items():
+                if facet != name:
+                    bits &= fbits
+            others[name] = bits
+        counts: dict[str, dict[str, int]] = {}
+        for name in names:
+            scope = others[name]
+            if name in bitmaps:
+                counts[name] = {v: n for v, b in bitmaps[name].items() if (n := (scope & b).bit_count())}
+            else:  # hidden facets: only their selected values are shown
+                counts[name] = {}
+                for value in query.filters.get(name, []):
+                    one = self._filter_sets(Query(filters={name: [value]}))[name]
+                    counts[name][value] = (scope & one).bit_count()
         labels = self._labels(names)
         groups = []
         for name in names:
@@ -240,6 +319,9 @@ class SearchIndex:
             groups.append(FacetGroup(FACET_BY_NAME[name], values))
         return groups
 
+    def facet_counts(self, query: Query) -> list[FacetGroup]:
+        return self._counts(query, self._text_set(query), self._filter_sets(query), self._universe())
+
     def _labels(self, names: list[str]) -> dict[tuple[str, str], tuple[str, int]]:
         marks = ", ".join("?" for _ in names)
         rows = self._db().execute(
@@ -248,7 +330,9 @@ class SearchIndex:
 
     # -- helpers for the pages
     def total(self) -> int:
-        return self._db().execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+        if getattr(self, "_total", None) is None:
+            self._total = self._db().execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+        return self._total
 
     def value_counts(self, facet: str) -> list[tuple[str, str, int]]:
         """(value, label, number of use cases) of one facet over the whole library, by position."""
