@@ -570,9 +570,9 @@ def main(argv: list[str] | None = None) -> int:
             print("rdflib-endpoint manque : installez l'extra « bench » (pip install -e '.[bench]') "
                   "ou passez --skip-baselines.", file=sys.stderr)
             return 2
-    host = machine()
     for size in args.sizes:
         started = datetime.now(UTC).isoformat(timespec="seconds")
+        host = machine()  # per size: the commit and the tree's state when this size started
         result = bench_size(size, args)
         result = {
             "started": started,
