@@ -307,7 +307,7 @@ def bench_size(size: int, args) -> dict:
     builds = []
     for n in range(runs):
         profile = None
-        if args.profile and n == runs - 1:
+        if args.profile in ("tout", "construction") and n == runs - 1:
             profile = args.out / "profiles" / f"{args.date}-{size}-build.txt"
             profile.parent.mkdir(parents=True, exist_ok=True)
         print(f"== {size} : construction {n + 1}/{runs}{' (profilée)' if profile else ''}", flush=True)
@@ -348,7 +348,7 @@ def bench_size(size: int, args) -> dict:
                 continue
             endpoints.setdefault(name, {})["service"] = measure(name, service, paths, accept, args)
         servers["service"]["rss_mb_after_load"] = service.rss_mb()
-        if args.profile:
+        if args.profile in ("tout", "service"):
             result["service_profiles"] = profile_service(size, service, plan, args)
 
         # -- baselines on the same dump and queries (the service stays up, idle)
@@ -556,8 +556,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=8.0, help="secondes au plus par mesure")
     parser.add_argument("--concurrency", type=int, default=8, help="connexions simultanées pour le débit")
     parser.add_argument("--skip-baselines", action="store_true", help="sans oxigraph serve ni rdflib-endpoint")
-    parser.add_argument("--profile", action="store_true",
-                        help="profiler la dernière construction avec pyinstrument (bench/results/profiles/)")
+    parser.add_argument("--profile", nargs="?", const="tout", choices=["tout", "construction", "service"],
+                        help="profils dans bench/results/profiles/ : la dernière construction (pyinstrument), "
+                             "le service sous charge (py-spy), ou les deux (défaut de --profile seul)")
     parser.add_argument("--work-dir", type=Path, default=PROJECT_ROOT / "var" / "bench")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "bench" / "results")
     args = parser.parse_args(argv)
