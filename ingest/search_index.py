@@ -102,7 +102,9 @@ COUNTRIES = {
     "SE": "Suède", "IE": "Irlande", "PL": "Pologne", "CZ": "Tchéquie", "EL": "Grèce", "LU": "Luxembourg",
     "EE": "Estonie", "LV": "Lettonie", "LT": "Lituanie", "SI": "Slovénie", "SK": "Slovaquie", "HU": "Hongrie",
     "RO": "Roumanie", "BG": "Bulgarie", "HR": "Croatie", "CY": "Chypre", "MT": "Malte", "NO": "Norvège",
-    "CH": "Suisse", "IS": "Islande",
+    "CH": "Suisse", "IS": "Islande", "LI": "Liechtenstein", "AL": "Albanie", "BA": "Bosnie-Herzégovine",
+    "ME": "Monténégro", "MK": "Macédoine du Nord", "RS": "Serbie", "XK": "Kosovo", "TR": "Turquie",
+    "UA": "Ukraine", "MD": "Moldavie", "GE": "Géorgie", "AM": "Arménie",
 }
 SOURCES = {
     "bibliotheque": "Bibliothèque (fiches des collectivités)",

@@ -18,7 +18,7 @@ INK = "#1e1e1e"
 MUTED = "#555555"  # contrast 7.5:1 on white
 GRID = "#dddddd"
 # sequential scale for the map, light to dark; text colour chosen per tile (see _text_on)
-SCALE = ("#f0f0ff", "#cacafb", "#a6a6f5", "#6a6af4", "#3a3ae0", "#000091")
+SCALE = ("#f0f0ff", "#cacafb", "#a6a6f5", "#5b5bea", "#3a3ae0", "#000091")
 EMPTY = "#f6f6f6"
 
 

@@ -32,7 +32,7 @@ from sparql_endpoint.prefixes import NOMENCLATURE, ONTOLOGY_IRI, PREFIXES
 from sparql_endpoint.rendering import html_response
 from sparql_endpoint.routes.browse import search_index, to_param
 from sparql_endpoint.routes.browse import select as _select
-from sparql_endpoint.search import FACET_BY_NAME, Query
+from sparql_endpoint.search import FACET_BY_NAME, Query, fold
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS, OWL, SKOS, DCT = PREFIXES["rdfs"], PREFIXES["owl"], PREFIXES["skos"], PREFIXES["dct"]
@@ -163,8 +163,10 @@ def _all_labels(triples: list[ox.Triple]) -> dict[str, str]:
 
 
 def _literals(triples, iri: str, prop: str) -> list[ox.Literal]:
-    return [t.object for t in triples if t.subject.value == iri and t.predicate.value == prop
-            and isinstance(t.object, ox.Literal)]
+    """Literal values, French first, then English, then the others."""
+    found = [t.object for t in triples if t.subject.value == iri and t.predicate.value == prop
+             and isinstance(t.object, ox.Literal)]
+    return sorted(found, key=lambda o: ({"fr": 0, "en": 1}.get(o.language or "", 2), o.value))
 
 
 def _tree(store, settings, scheme: str) -> list[dict[str, Any]]:
@@ -182,7 +184,7 @@ def _tree(store, settings, scheme: str) -> list[dict[str, Any]]:
         node["label"] = r.get("label") or node["label"]
         parents.setdefault(r["c"], r.get("broader"))
     roots = []
-    for iri, node in sorted(nodes.items(), key=lambda kv: kv[1]["label"].lower()):
+    for iri, node in sorted(nodes.items(), key=lambda kv: fold(kv[1]["label"])):
         parent = parents.get(iri)
         (nodes[parent]["children"] if parent in nodes else roots).append(node)
     return roots
@@ -237,8 +239,9 @@ async def render(request: Request, store, settings, *, iri: str, triples: list[o
         scheme = next((t.object.value for t in triples if t.subject.value == iri
                        and t.predicate.value == f"{SKOS}inScheme"), None)
         tree = await run_in_threadpool(_tree, store, settings, scheme) if scheme else []
-        usage = await run_in_threadpool(index.usage, iri)
-        facet = usage[0][0] if usage else None
+        usage = [(FACET_BY_NAME[f].label.lower() if f in FACET_BY_NAME else f, n, f)
+                 for f, n in await run_in_threadpool(index.usage, iri)]
+        facet = usage[0][2] if usage else None
         hits = (await run_in_threadpool(index.search, Query(filters={facet: [iri]}, sort="titre", size=20), False)
                 if facet else None)
 
