@@ -85,7 +85,7 @@ class ValidationOutcome:
     def findings_json(self) -> str:
         """Every finding, sorted, as JSON (published with the build)."""
         rows = [asdict(f) for f in sorted(self.findings)]
-        return json.dumps({"method": self.method, "results": rows}, ensure_ascii=False, indent=1) + "\n"
+        return json.dumps({"method": self.method, "results": rows}, ensure_ascii=False, separators=(",", ":")) + "\n"
 
     def text_fr(self, limit: int | None = None) -> str:
         """The French report: each violation, then the warnings counted by message (or listed)."""
