@@ -139,6 +139,9 @@ class CatalogSettings:
     publisher_type: str | None = None  # ADMS publisher type code, e.g. "LocalAuthority"
     contact_email: str | None = None
     page_size: int = 100
+    # spdx:checksum on the dumps: off by default, because DCAT-AP requires the value as xsd:hexBinary and
+    # udata 17 then stores rdflib's bytes in a string field, which fails the whole dataset
+    checksums: bool = False
 
     @classmethod
     def from_settings(cls, settings: Any) -> CatalogSettings:
@@ -149,6 +152,7 @@ class CatalogSettings:
             publisher_type=getattr(settings, "publisher_type", None),
             contact_email=getattr(settings, "contact_email", None),
             page_size=max(1, int(getattr(settings, "catalog_page_size", cls.page_size))),
+            checksums=bool(getattr(settings, "catalog_checksums", False)),
         )
 
 

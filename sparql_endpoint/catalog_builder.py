@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
@@ -245,9 +246,10 @@ class Builder:
         self.texts(g, dist, DCTERMS.title, str(entry.get("title_fr") or name), entry.get("title_en"))
         media_type = str(entry.get("media_type") or "")
         compressed = entry.get("compress_format")
-        description = f"Fichier {name} ({media_type}{', compressé gzip' if compressed else ''})."
-        self.texts(g, dist, DCTERMS.description, description,
-                   f"File {name} ({media_type}{', gzip-compressed' if compressed else ''}).")
+        sha = f" SHA-256 : {entry['sha256']}." if entry.get("sha256") else ""
+        self.texts(g, dist, DCTERMS.description,
+                   f"Fichier {name} ({media_type}{', compressé gzip' if compressed else ''}).{sha}",
+                   f"File {name} ({media_type}{', gzip-compressed' if compressed else ''}).{sha.replace(' :', ':')}")
         g.add((dist, DCAT.accessURL, url))
         g.add((dist, DCAT.downloadURL, url))
         if media_type:
@@ -262,7 +264,7 @@ class Builder:
             self.common.add((packed, RDF.type, DCTERMS.MediaType))
         if isinstance(entry.get("bytes"), int):
             g.add((dist, DCAT.byteSize, Literal(entry["bytes"], datatype=XSD.nonNegativeInteger)))
-        if entry.get("sha256"):
+        if entry.get("sha256") and self.settings.checksums:
             checksum = BNode()
             g.add((dist, SPDX.checksum, checksum))
             g.add((checksum, RDF.type, SPDX.Checksum))
@@ -434,8 +436,8 @@ class Builder:
             landing = facts.value(res, DCAT.landingPage)
             download = facts.value(res, DCAT.downloadURL)
             access = download if isinstance(download, URIRef) else landing
-            if not isinstance(res, URIRef) or not isinstance(access, URIRef):
-                continue  # nothing a portal could link to (a register's "open components: yes", say)
+            if not isinstance(res, URIRef) or not isinstance(access, URIRef) or reserved_host(str(access)):
+                continue  # nothing a portal could link to: no URL, or an example one (a fictional record's)
             g = Graph()
             kinds = [k for k in SHARED_KINDS if (res, RDF.type, k) in facts]
             uc_title = _best(facts.objects(uc, DCTERMS.title)) or str(uc)
@@ -523,6 +525,16 @@ class Builder:
             self.common.add((fmt, SKOS.inScheme, URIRef(f"{EU}file-type")))
         if isinstance(licence, URIRef):
             self.licence(g, dist, licence)
+
+
+RESERVED_SUFFIXES = (".example", ".test", ".invalid", ".localhost", "example.com", "example.org", "example.net")
+
+
+def reserved_host(url: str) -> bool:
+    """A URL under a name reserved for examples (RFC 2606, RFC 6761): no portal can link to it (udata refuses
+    it as an invalid domain)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return not host or host == "localhost" or host.endswith(RESERVED_SUFFIXES)
 
 
 def _best(values: Iterable[Any]) -> Literal | None:

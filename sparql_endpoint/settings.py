@@ -35,6 +35,11 @@ class Settings(BaseSettings):
         None, description="type d'éditeur ADMS du catalogue (ex. LocalAuthority, NonProfitOrganisation)"
     )
     contact_email: str | None = Field(None, description="adresse de contact publiée dans le catalogue DCAT")
+    catalog_checksums: bool = Field(
+        False,
+        description="publier spdx:checksum (sha256) dans le catalogue DCAT ; désactivé : le moissonneur de "
+        "data.gouv.fr (udata 17) rejette les jeux de données dont l'empreinte est en xsd:hexBinary",
+    )
 
     @property
     def current_build(self) -> Path:

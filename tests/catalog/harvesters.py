@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SKOS
@@ -159,6 +160,7 @@ class HarvestedResource:
     checksum: str | None
     type: str  # main | api
     modified_dropped: bool
+    errors: list[str] = field(default_factory=list)  # validation errors that fail the whole dataset item
 
 
 @dataclass
@@ -175,6 +177,7 @@ class HarvestedDataset:
     licence: Licence | None
     resources: list[HarvestedResource] = field(default_factory=list)
     skipped: str | None = None
+    failed: list[str] = field(default_factory=list)
 
 
 def _now() -> datetime:
@@ -229,14 +232,23 @@ def resource_from_rdf(distrib: Resource) -> HarvestedResource | None:
         title = last if "." in last and "?" not in last else "Nameless resource"
     checksum = distrib.value(SPDX.checksum)
     algorithm = None
+    errors = []
     if checksum is not None:
         algorithm = CHECKSUM_ALGORITHMS.get(checksum.value(SPDX.algorithm).identifier)
+        value = checksum.value(SPDX.checksumValue)
+        if algorithm and isinstance(value, Literal) and not isinstance(value.toPython(), str):
+            # Checksum.value is a StringField: rdflib turns xsd:hexBinary into bytes, the item fails
+            errors.append("checksum.value StringField only accepts string values")
+    host = (urlsplit(url).hostname or "").lower()
+    if host.endswith((".example", ".test", ".invalid")):
+        errors.append(f'URL invalide "{url}" : Domaine invalide')  # udata.uris.validate (TLD list)
     return HarvestedResource(
         url=url, title=title, format=format_from_rdf(distrib), mime=mime_from_rdf(distrib),
         filesize=serialize_value(distrib.value(DCAT.byteSize)),
         checksum=f"{algorithm}:{serialize_value(checksum.value(SPDX.checksumValue))}" if algorithm else None,
         type="api" if distrib.value(DCAT.accessService) is not None else "main",
         modified_dropped=_future(serialize_value(distrib.value(DCTERMS.modified))),
+        errors=errors,
     )
 
 
@@ -271,6 +283,7 @@ def dataset_from_rdf(graph: Graph, node, licences: list[Licence]) -> HarvestedDa
         temporal=period, modified_dropped=_future(serialize_value(d.value(DCTERMS.modified))),
         licence=licence, resources=resources,
     )
+    dataset.failed = [e for r in resources for e in r.errors]
     if not dataset.remote_id:
         dataset.skipped = "missing identifier"
     elif not title:

@@ -138,7 +138,8 @@ def test_shared_resources_become_datasets_only_with_a_url():
     iat = "https://w3id.org/ia-territoriales/def#"
     uc = URIRef(f"{BASE}id/cas-usage/demo-1")
     with_page, without = URIRef(f"{uc}#ressource-1"), URIRef(f"{uc}#ressource-2")
-    page_url = URIRef("https://forge.example/demo")
+    page_url = URIRef("https://forge.villeneuve-sur-exemple.fr/demo")  # fictional, outside reserved names
+    reserved = URIRef(f"{uc}#ressource-3")
     facts = Graph()
     facts.add((uc, URIRef(iat + "sharedResource"), with_page))
     facts.add((uc, URIRef(iat + "sharedResource"), without))
@@ -147,9 +148,11 @@ def test_shared_resources_become_datasets_only_with_a_url():
     facts.add((with_page, RDF.type, URIRef(iat + "SourceCode")))
     facts.add((with_page, DCAT.landingPage, page_url))
     facts.add((without, DCTERMS.description, Literal("Composants ouverts : oui", lang="fr")))
+    facts.add((uc, URIRef(iat + "sharedResource"), reserved))
+    facts.add((reserved, DCAT.downloadURL, URIRef("https://data.villeneuve.example/jeu.csv")))
     page = cat.build_catalog({}, cat.CatalogSettings(BASE), facts, {}, today=TODAY).page(1)
     datasets = set(page.objects(URIRef(f"{BASE}catalog"), DCAT.dataset))
-    assert with_page in datasets and without not in datasets
+    assert with_page in datasets and without not in datasets and reserved not in datasets
     assert page.value(with_page, DCTERMS.isReferencedBy) == uc
     assert "Code source du cas d'usage « Cas démo »" in {str(t) for t in page.objects(with_page, DCTERMS.title)}
     themes = set(page.objects(with_page, DCAT.theme))
