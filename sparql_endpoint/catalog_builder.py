@@ -442,6 +442,8 @@ class Builder:
             kinds = [k for k in SHARED_KINDS if (res, RDF.type, k) in facts]
             uc_title = _best(facts.objects(uc, DCTERMS.title)) or str(uc)
             own_title = _best(facts.objects(res, DCTERMS.title))
+            if own_title is not None and _is_url_text(str(own_title), access):
+                own_title = None  # a register gave only the URL ("github.com/…"): a portal needs a real title
             own_description = _best(facts.objects(res, DCTERMS.description))
             themes = [str(t).removeprefix(str(THEME)) for t in facts.objects(uc, IAT.theme)]
             countries = sorted({c for t in facts.objects(uc, DCTERMS.spatial)
@@ -511,8 +513,8 @@ class Builder:
         g.add((dist, RDF.type, DCAT.Distribution))
         if own_title:
             g.add((dist, DCTERMS.title, own_title))
-        else:
-            self.texts(g, dist, DCTERMS.title, f"{kind_fr[0].upper()}{kind_fr[1:]} du cas d'usage « {uc_title} »")
+        else:  # the link itself, as people write it
+            g.add((dist, DCTERMS.title, Literal(str(access).split("//", 1)[-1].rstrip("/"))))
         self.texts(g, dist, DCTERMS.description,
                    "Téléchargement direct." if isinstance(download, URIRef) else "Page d'accès à la ressource.",
                    "Direct download." if isinstance(download, URIRef) else "Page giving access to the resource.")
@@ -535,6 +537,12 @@ def reserved_host(url: str) -> bool:
     it as an invalid domain)."""
     host = (urlsplit(url).hostname or "").lower()
     return not host or host == "localhost" or host.endswith(RESERVED_SUFFIXES)
+
+
+def _is_url_text(text: str, url: URIRef) -> bool:
+    """``text`` is just ``url`` written without its scheme (how register importers title a bare link)."""
+    bare = str(url).split("//", 1)[-1].rstrip("/").lower()
+    return text.strip().rstrip("/").lower() in (bare, str(url).lower())
 
 
 def _best(values: Iterable[Any]) -> Literal | None:

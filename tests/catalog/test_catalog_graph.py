@@ -147,6 +147,7 @@ def test_shared_resources_become_datasets_only_with_a_url():
     facts.add((uc, URIRef(iat + "theme"), URIRef("http://publications.europa.eu/resource/authority/data-theme/TRAN")))
     facts.add((with_page, RDF.type, URIRef(iat + "SourceCode")))
     facts.add((with_page, DCAT.landingPage, page_url))
+    facts.add((with_page, DCTERMS.title, Literal("forge.villeneuve-sur-exemple.fr/demo")))  # a bare link
     facts.add((without, DCTERMS.description, Literal("Composants ouverts : oui", lang="fr")))
     facts.add((uc, URIRef(iat + "sharedResource"), reserved))
     facts.add((reserved, DCAT.downloadURL, URIRef("https://data.villeneuve.example/jeu.csv")))
@@ -154,8 +155,10 @@ def test_shared_resources_become_datasets_only_with_a_url():
     datasets = set(page.objects(URIRef(f"{BASE}catalog"), DCAT.dataset))
     assert with_page in datasets and without not in datasets and reserved not in datasets
     assert page.value(with_page, DCTERMS.isReferencedBy) == uc
-    assert "Code source du cas d'usage « Cas démo »" in {str(t) for t in page.objects(with_page, DCTERMS.title)}
+    assert {str(t) for t in page.objects(with_page, DCTERMS.title)} == {
+        "Code source du cas d'usage « Cas démo »", "Source code of the use case “Cas démo”"}
     themes = set(page.objects(with_page, DCAT.theme))
     assert URIRef("http://publications.europa.eu/resource/authority/data-theme/TRAN") in themes
     dist = page.value(with_page, DCAT.distribution)
     assert page.value(dist, DCAT.accessURL) == page_url and page.value(dist, DCAT.downloadURL) is None
+    assert str(page.value(dist, DCTERMS.title)) == "forge.villeneuve-sur-exemple.fr/demo"
