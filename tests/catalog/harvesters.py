@@ -7,7 +7,8 @@ dataset selection, skip rules), ``udata/rdf.py`` (``guess_format``, ``ACCEPTED_M
 ``udata/core/dataset/models.py`` (``License.guess`` / ``guess_one``). ckanext-dcat (CKAN):
 ``ckanext/dcat/processors.py`` (datasets, GUID, paging) and ``profiles/base.py`` (licence of the first
 distribution). See ``../shared/reference/HARVESTING.md`` §3–4. Only the parts that decide whether, and with
-what, a dataset is harvested are kept; what udata stores in MongoDB is left out.
+what, a dataset is harvested are kept; what udata stores in MongoDB is left out. The real udata harvester
+can also be run by hand against a served catalogue: ``tests/catalog/tools/udata_harvest.py``.
 """
 
 from __future__ import annotations

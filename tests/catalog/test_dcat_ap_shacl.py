@@ -109,3 +109,19 @@ def test_every_page_conforms(catalog_build):
         for number in range(1, pages + 1):
             graph = served(paged, f"/catalog.ttl?page={number}", "turtle")
             assert [r for r in results(graph, shacl) if r[0] == str(SH.Violation)] == [], number
+
+
+def test_checksums_option_conforms(catalog_build):
+    """With ``catalog_checksums`` on, spdx:checksum is valid DCAT-AP (xsd:hexBinary); the vocabulary shapes
+    then report only their https-only SPDX pattern (KNOWN_VOCABULARY_DEFECT)."""
+    from fastapi.testclient import TestClient
+
+    from sparql_endpoint.app import create_app
+
+    with TestClient(create_app(catalog_build.settings(catalog_checksums=True))) as client:
+        graph = served(client, "/catalog.ttl", "turtle")
+    assert len(list(graph.objects(None, URIRef("http://spdx.org/rdf/terms#checksum")))) >= 8
+    assert [r for r in results(graph, shapes("shapes.ttl", "range.ttl")) if r[0] == str(SH.Violation)] == []
+    vocabulary = {(r[2], r[3]) for r in results(graph, shapes("mdr-vocabularies.shape.ttl"))
+                  if r[0] == str(SH.Violation)}
+    assert vocabulary == {KNOWN_VOCABULARY_DEFECT}
