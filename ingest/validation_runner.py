@@ -9,9 +9,10 @@ same set of findings — (focus node, path, constraint component, severity) — 
 - ``graphe``: one pySHACL run per named graph, over the whole graph.
 - ``fiches``: each record (a subject IRI and its hash parts ``…#contact``, ``…#risque-1``) of each graph
   is validated on its own subgraph: its triples, the full description of every node it links to
-  (organisations, territories, concepts), the types of the nodes those link to, and the support graph;
-  with the record's nodes and the linked nodes that no record of the graph describes (concepts,
-  external IRIs) as focus nodes. Records are validated in batches, in a process pool when ``jobs > 1``.
+  (organisations, territories, concepts), the types and schemes of the nodes those link to, and the
+  class and property hierarchies; the findings kept are those on the record's nodes and on the linked
+  nodes that no record of the graph describes (concepts, external IRIs). Records are validated in
+  batches, in a process pool when ``jobs > 1``.
 
 ``bench/validation_methods.py`` measures both on the real data. On 2026-11-26, all sources (133,646 data
 triples, 6,645 records; 24,182 results of which 1,806 violations, identical for every method), on the
@@ -33,7 +34,7 @@ from pathlib import Path
 
 from pyshacl import validate as pyshacl_validate
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 BATCH_SIZE = 50
 SEVERITY_FR = {"Violation": "violation", "Warning": "avertissement", "Info": "information"}
@@ -143,12 +144,30 @@ def findings(report: Graph) -> set[Finding]:
     return found
 
 
-def run_pyshacl(data: Graph, shapes: Graph, focus_nodes: list[str] | None = None) -> set[Finding]:
+def run_pyshacl(data: Graph, shapes: Graph) -> set[Finding]:
+    """Validate ``data`` — which pySHACL may change: pass a graph of your own — against ``shapes``.
+
+    pySHACL's ``focus_nodes`` option is not used: it also filters the value nodes of nested ``sh:node``
+    checks (see ingest.validate), and its list lookups cost O(targets × focus nodes). Per-record callers
+    filter the findings by focus node instead.
+    """
     _conforms, report, _text = pyshacl_validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
-        focus_nodes=focus_nodes or None,
+        data, shacl_graph=shapes, inference="none", advanced=True, inplace=True, allow_warnings=True,
     )
     return findings(report)
+
+
+def lean_shapes(shapes: Graph) -> Graph:
+    """The shapes pySHACL needs (ingest.validate.executable_shapes: no documentation triples, ~2x faster),
+    plus one ``sh:message`` per shape — the French one — so that results keep their message."""
+    from ingest.validate import executable_shapes
+
+    lean = union([executable_shapes(shapes)])
+    for shape in set(shapes.subjects(SH.message)):
+        messages = [m for m in shapes.objects(shape, SH.message) if isinstance(m, Literal)]
+        french = [m for m in messages if m.language == "fr"] or messages
+        lean.add((shape, SH.message, sorted(french)[0]))
+    return lean
 
 
 def union(graphs: Iterable[Graph]) -> Graph:
@@ -174,8 +193,8 @@ def make_plan(root: Path, graph_names: Iterable[str], library_graph: str) -> Pla
     shapes_dir, ontology_dir = root / "shapes", root / "ontology"
     profiles = {name: "bibliotheque" if name == library_graph else "registre" for name in graph_names}
     return Plan(
-        shapes={profile: union([load_shapes(profile, shapes_dir)]) for profile in PROFILES},
-        nomenclature_shapes=union([load_nomenclature_shapes(shapes_dir)]),  # copies: pySHACL may add to them
+        shapes={profile: lean_shapes(load_shapes(profile, shapes_dir)) for profile in PROFILES},
+        nomenclature_shapes=lean_shapes(load_nomenclature_shapes(shapes_dir)),
         support=load_support(ontology_dir),
         profiles=profiles,
     )
@@ -223,9 +242,10 @@ def record_subgraph(nodes: set[URIRef], full: Graph, described: set[str]) -> tup
             sub.add((node, p, o))
             if isinstance(o, URIRef):
                 hop2.add(o)
-    for node in hop2 - linked - nodes:
-        for cls in full.objects(node, RDF.type):
-            sub.add((node, RDF.type, cls))
+    for node in hop2 - linked - nodes:  # what sh:class and the scheme checks read of a node two links away
+        for prop in (RDF.type, SKOS.inScheme):
+            for value in full.objects(node, prop):
+                sub.add((node, prop, value))
     focus = sorted(nodes) + sorted(o for o in linked if record_key(o) not in described)
     return sub, focus
 
@@ -233,20 +253,18 @@ def record_subgraph(nodes: set[URIRef], full: Graph, described: set[str]) -> tup
 _WORKER: dict[str, Graph] = {}
 
 
-def _init_worker(shapes_nt: dict[str, bytes], support_nt: bytes) -> None:
+def _init_worker(shapes_nt: dict[str, bytes]) -> None:
     _WORKER.clear()
     for profile, nt in shapes_nt.items():
         _WORKER[profile] = Graph().parse(data=nt, format="nt")
-    _WORKER[""] = Graph().parse(data=support_nt, format="nt")
 
 
-def _validate_batch(args: tuple[str, bytes, list[list[str]]]) -> set[Finding]:
-    """Worker: parse a batch of record subgraphs (N-Triples) and validate it on the records' focus nodes."""
-    profile, data_nt, focus_lists = args
+def _validate_batch(args: tuple[str, bytes, list[str]]) -> set[Finding]:
+    """Worker: validate a batch of record subgraphs (N-Triples); keep the findings on its focus nodes."""
+    profile, data_nt, focus = args
     data = Graph().parse(data=data_nt, format="nt")
-    data += _WORKER[""]
-    # plain strings: pySHACL reads a focus node that is not http(s)/urn/file (mailto:, tel:) as a CURIE
-    return run_pyshacl(data, _WORKER[profile], [f for focus in focus_lists for f in focus])
+    allowed = set(focus)
+    return {f for f in run_pyshacl(data, _WORKER[profile]) if f.focus in allowed}
 
 
 def validate_records(
@@ -256,7 +274,12 @@ def validate_records(
     """Per-record validation; ``keys`` restricts it to some records (tests compare on a sample)."""
     found = set() if keys is not None else run_pyshacl(union([nomenclature]), plan.nomenclature_shapes)
     shapes_nt = {p: g.serialize(format="nt", encoding="utf-8") for p, g in plan.shapes.items()}
-    support_nt = plan.support.serialize(format="nt", encoding="utf-8")
+    # the class and property hierarchies go with every batch (sh:class follows rdfs:subClassOf in the data);
+    # the concepts' types and schemes come with the nodes a record links to
+    axioms = Graph()
+    for prop in (RDFS.subClassOf, RDFS.subPropertyOf):
+        for triple in plan.support.triples((None, prop, None)):
+            axioms.add(triple)
     work: list[tuple[str, Graph, dict[str, set[URIRef]], list[str]]] = []
     for name, graph in data_graphs.items():
         groups = record_groups(graph)
@@ -269,23 +292,22 @@ def validate_records(
         for profile, full, groups, selected in work:
             described = set(groups)
             for start in range(0, len(selected), batch_size):
-                batch = Graph()
-                focus_lists = []
+                batch = union([axioms])
+                focus_all: list[str] = []
                 for key in selected[start:start + batch_size]:
                     sub, focus = record_subgraph(groups[key], full, described)
                     batch += sub
-                    focus_lists.append([str(f) for f in focus])
-                yield profile, batch.serialize(format="nt", encoding="utf-8"), focus_lists
+                    focus_all += [str(f) for f in focus]
+                yield profile, batch.serialize(format="nt", encoding="utf-8"), focus_all
 
     total = sum((len(selected) + batch_size - 1) // batch_size for *_rest, selected in work)
     if jobs > 1:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                                 initargs=(shapes_nt, support_nt)) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(shapes_nt,)) as pool:
             results = pool.map(_validate_batch, batches())
             for part in progress(results, "Validation", total) if progress else results:
                 found |= part
     else:
-        _init_worker(shapes_nt, support_nt)
+        _init_worker(shapes_nt)
         results = map(_validate_batch, batches())
         for part in progress(results, "Validation", total) if progress else results:
             found |= part
