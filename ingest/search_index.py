@@ -223,7 +223,10 @@ def _use_cases(store) -> dict[str, dict]:
         FILTER NOT EXISTS {{ ?uc <{OWL}deprecated> true }} FILTER NOT EXISTS {{ ?uc <{DCT}isReplacedBy> ?r }} }}"""):
         iri = row["uc"].value
         graph = row["g"].value.rstrip("/").rsplit("/", 1)[-1]
-        docs.setdefault(iri, {"graph": graph, "lit": defaultdict(list), "iri_values": defaultdict(list)})
+        doc = docs.setdefault(iri, {"graph": graph, "graphs": set(), "lit": defaultdict(list),
+                                    "iri_values": defaultdict(list)})
+        doc["graphs"].add(graph)  # a register record the library also describes is in both graphs
+        doc["graph"] = "bibliotheque" if "bibliotheque" in doc["graphs"] else min(doc["graphs"])
     literal_props = [f"{DCT}title", f"{DCT}abstract", f"{DCT}description", f"{DCAT}keyword",
                      f"{SCHEMA}startDate", f"{DCT}modified", f"{DCT}identifier"]
     values = " ".join(f"<{p}>" for p in literal_props)
@@ -355,9 +358,10 @@ def build_rows(store, base: str) -> tuple[list[dict], dict[tuple[str, str], tupl
         for country in countries:
             facets.add(("pays", country))
             value_info[("pays", country)] = (COUNTRIES.get(country, country), None, 0, None)
-        facets.add(("source", doc["graph"]))
-        value_info[("source", doc["graph"])] = (SOURCES.get(doc["graph"], doc["graph"]), None,
-                                                 list(SOURCES).index(doc["graph"]) if doc["graph"] in SOURCES else 99, None)
+        for graph in sorted(doc["graphs"]):
+            facets.add(("source", graph))
+            value_info[("source", graph)] = (SOURCES.get(graph, graph), None,
+                                             list(SOURCES).index(graph) if graph in SOURCES else 99, None)
         start = _best(lit[f"{SCHEMA}startDate"])
         year = _year(start)
         if year:
