@@ -87,3 +87,13 @@ PART_LABELS_IRI: dict[str, str] = {_iri(c): label for c, label in PART_LABELS.it
 LANGUAGES = {"fr": "français", "en": "anglais", "nl": "néerlandais", "de": "allemand", "es": "espagnol",
              "it": "italien"}
 BOOLEANS = {"true": "oui", "1": "oui", "false": "non", "0": "non"}
+
+# French labels of the AI Act risk levels (DPV's EU AI Act extension labels them in English only)
+_AIACT = _P["eu-aiact"]
+RISK_LABELS_FR = {
+    f"{_AIACT}RiskLevelHigh": "Haut risque", f"{_AIACT}RiskLevelMinimal": "Risque minimal",
+    f"{_AIACT}RiskLevelTransparencyRequired": "Obligations de transparence",
+    f"{_AIACT}RiskLevelUnacceptable": "Risque inacceptable (pratique interdite)",
+    f"{_AIACT}RiskLevelProhibited": "Risque inacceptable (pratique interdite)",
+    f"{_AIACT}RiskLevelNotHigh": "Pas à haut risque", f"{_AIACT}RiskLevelPermitted": "Autorisé",
+}

@@ -27,6 +27,7 @@ from sparql_endpoint.page_fields import (
     GROUPS,
     LANGUAGES,
     PART_LABELS_IRI,
+    RISK_LABELS_FR,
 )
 from sparql_endpoint.prefixes import NOMENCLATURE, ONTOLOGY_IRI, PREFIXES
 from sparql_endpoint.rendering import html_response
@@ -71,6 +72,8 @@ def kind_of(triples: list[ox.Triple], iri: str) -> str | None:
 
 
 def _literal(value: Value, prop: str) -> Value:
+    if value.href in RISK_LABELS_FR:
+        return Value(RISK_LABELS_FR[value.href], value.href)
     if value.href is None and value.text in BOOLEANS and (value.datatype or "").endswith("boolean"):
         return Value(BOOLEANS[value.text], None, value.language, None)
     if prop == f"{DCT}language" and value.href:
@@ -94,6 +97,10 @@ def fields_of(node: Node, parts: dict[str, Node], labels: dict[str, str], part_f
             or labels.get(prop) or curie
         own = [parts[v.href.split("#", 1)[1]] for v in values
                if v.href and "#" in v.href and v.href.split("#", 1)[1] in parts]
+        for number, part in enumerate(own, start=1):
+            part.properties = [(c, pp, [_literal(v, pp) for v in vs]) for c, pp, vs in part.properties]
+            if part.label.startswith(("http://", "https://")) or part.label == part.iri:  # no title: name it
+                part.label = label if len(own) == 1 else f"{label} ({number})"
         shown = [_literal(v, prop) for v in values
                  if not (v.href and "#" in v.href and v.href.split("#", 1)[1] in parts)]
         if base:  # input files named by relative IRIs (prov:wasDerivedFrom) are not served: no link
