@@ -66,6 +66,8 @@ GROUPS: list[tuple[str, str, list[tuple[str, str]]]] = [
         ("adms:identifier", "Identifiant dans le registre d'origine"), ("dct:created", "Fiche créée le"),
         ("dct:modified", "Fiche mise à jour le"), ("iat:reviewDate", "Prochaine revue"),
         ("dct:conformsTo", "Conforme au modèle"), ("skos:editorialNote", "Notes de la rédaction"),
+        ("dct:license", "Licence de la fiche"), ("dct:bibliographicCitation", "Citation de la source"),
+        ("dct:subject", "Thèmes (classification de la source)"),
     ]),
 ]
 
@@ -78,6 +80,11 @@ PART_LABELS: dict[str, str] = {
     "dcat:downloadURL": "Téléchargement", "dct:license": "Licence", "dct:format": "Format",
     "vcard:fn": "Nom", "vcard:hasEmail": "Courriel", "vcard:hasURL": "Site", "skos:notation": "Code",
     "adms:schemaAgency": "Registre", "dct:issued": "Publié le",
+    # organisations and territories
+    "skos:prefLabel": "Nom", "skos:altLabel": "Autres noms", "org:classification": "Type de collectivité",
+    "iat:siren": "SIREN", "foaf:homepage": "Site web", "org:subOrganizationOf": "Rattachée à",
+    "dct:spatial": "Territoire", "dct:source": "Sources publiques", "owl:sameAs": "Même lieu que",
+    "iat:inseeCode": "Code INSEE", "iat:nutsCode": "Code NUTS", "dct:isPartOf": "Fait partie de",
 }
 
 FIELD_LABELS: dict[str, str] = {_iri(c): label for _, _, fields in GROUPS for c, label in fields}

@@ -171,3 +171,34 @@ def test_links_of_the_home_page_resolve(client):
     for href in hrefs:
         assert client.get(href, headers={"Accept": "text/html"}).status_code < 400, href
     assert all(not urlsplit(h).netloc for h in hrefs)
+
+
+FULL_EXAMPLE = "/doc/cas-usage/agent-conversationnel-pour-l-accueil-des-usagers"  # data/exemples: every field
+
+
+def test_every_field_of_the_full_example_has_a_french_label(client):
+    page = _text(client.get(FULL_EXAMPLE, headers={"Accept": "text/html"}))
+    labels = re.findall(r"<dt>([^<]*)</dt>", page)
+    assert len(labels) > 60
+    assert [label for label in labels if re.fullmatch(r"[\w-]+:\w+", label)] == []
+    for group in ("Données", "Gouvernance et transparence", "Impact sur les métiers des agents",
+                  "Ressources partagées"):
+        assert f">{group}</h2>" in page
+    assert "<h3>Contact</h3>" in page and "<h3>Impacts sur les métiers</h3>" in page  # untitled parts named
+    assert "#contact</h3>" not in page
+    assert re.search(r"<dt>Formation prévue</dt><dd>(oui|non)", page)
+    assert "Risk Level" not in page
+
+
+@pytest.mark.parametrize("source", ["bibliotheque", "pstw", "nl-algoritmeregister", "uk-atrs"])
+def test_records_of_every_source_show_french_field_labels(client, library_index, source):
+    hit = library_index.search(Query(filters={"source": [source]}, size=1), facets=False).hits[0]
+    page = _text(client.get(hit.path, headers={"Accept": "text/html"}))
+    labels = re.findall(r"<dt>([^<]*)</dt>", page)
+    assert labels and [label for label in labels if re.fullmatch(r"[\w-]+:\w+", label)] == []
+
+
+def test_organisation_and_territory_fields_have_french_labels(client, sample):
+    for key in ("organisation", "territory"):
+        labels = re.findall(r"<dt>([^<]*)</dt>", _text(client.get(sample[key], headers={"Accept": "text/html"})))
+        assert "Nom" in labels and [label for label in labels if re.fullmatch(r"[\w-]+:\w+", label)] == []
