@@ -311,6 +311,14 @@ def build_rows(store, base: str) -> tuple[list[dict], dict[tuple[str, str], tupl
             return RISK_LABELS_FR[iri]
         return labels.get(iri, (iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1], None))[0]
 
+    def place_label(iri: str) -> str:
+        """A territory labelled only by its NUTS code (as registers publish them) gets its French region."""
+        text = label(iri)
+        region = territories.get(iri, (None, None))[0]
+        if region and text.upper() == iri.rsplit("-", 1)[-1].upper():
+            return f"{REGIONS[region]} ({text})"
+        return text
+
     out = []
     for iri in sorted(docs := _use_cases(store)):
         doc = docs[iri]
@@ -342,7 +350,7 @@ def build_rows(store, base: str) -> tuple[list[dict], dict[tuple[str, str], tupl
         regions, countries = set(), set()
         for place in places:
             facets.add(("territoire", place))
-            value_info[("territoire", place)] = (label(place), None, 0, None)
+            value_info[("territoire", place)] = (place_label(place), None, 0, None)
             region, country = territories.get(place, (None, None))
             if region:
                 regions.add(region)
@@ -377,7 +385,7 @@ def build_rows(store, base: str) -> tuple[list[dict], dict[tuple[str, str], tupl
             "identifier": _best(lit[f"{DCT}identifier"]), "title": title, "title_key": fold(title).strip(),
             "summary": summary, "lang": lang, "org_iri": org, "org_label": label(org) if org else None,
             "territory_iri": places[0] if places else None,
-            "territory_label": label(places[0]) if places else None,
+            "territory_label": place_label(places[0]) if places else None,
             "start": start, "start_year": year, "modified": _best(lit[f"{DCT}modified"]),
             "facets": sorted(facets),
             "title_terms": " ".join(analyse(title_text, lang)),

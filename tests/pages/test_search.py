@@ -157,3 +157,26 @@ def test_real_facets_come_from_the_schemes(library_index):
     assert sum(v.count for v in groups["source"].values) >= library_index.total()  # some are in two graphs
     labels = {v.label for v in groups["stade"].values}
     assert "En service" in labels or "Expérimentation" in labels
+
+
+@pytest.mark.parametrize(("kind", "code", "region"), [
+    ("commune", "69123", "FRK"), ("commune", "2A004", "FRM"), ("commune", "97411", "FRY4"),
+    ("departement", "2B", "FRM"), ("departement", "93", "FR1"), ("region", "84", "FRK"), ("region", "06", "FRY5"),
+    ("nuts", "FR101", "FR1"), ("nuts", "FRY10", "FRY1"), ("nuts", "frg0", "FRG"), ("nuts", "FR", None),
+    ("nuts", "DE1", None), ("epci", "200046977", None), ("commune", "00001", None),
+])
+def test_region_of_a_territory(kind, code, region):
+    assert writer.region_of(kind, code) == region
+
+
+def test_every_metropolitan_department_has_a_region():
+    metropolitan = {f"{n:02d}" for n in range(1, 96) if n != 20} | {"2A", "2B"}
+    assert metropolitan <= set(writer.DEPARTMENT_REGION) and len(metropolitan) == 96
+    assert set(writer.REGIONS) == set(writer.INSEE_REGION.values()) == set(writer.DEPARTMENT_REGION.values())
+
+
+def test_the_map_knows_every_region_of_the_index():
+    from sparql_endpoint import charts
+
+    assert charts.REGION_LABELS == writer.REGIONS  # a copy: sparql_endpoint does not import ingest
+    assert set(charts.TILES) == set(writer.REGIONS)
