@@ -129,6 +129,20 @@ def use_case_groups(nodes: list[Node], iri: str, labels: dict[str, str], base: s
     return groups
 
 
+def contact_of(triples: list[ox.Triple], iri: str) -> dict[str, str] | None:
+    """Whom to call: the use case's contact point (name, e-mail, web page), if it states one."""
+    vcard = PREFIXES["vcard"]
+    points = [t.object.value for t in triples if t.subject.value == iri
+              and t.predicate.value == f"{PREFIXES['dcat']}contactPoint"]
+    if not points:
+        return None
+    found = {t.predicate.value.rsplit("#", 1)[-1]: t.object.value for t in triples
+             if t.subject.value == points[0] and t.predicate.value.startswith(vcard)}
+    contact = {"name": found.get("fn"), "email": found.get("hasEmail", "").removeprefix("mailto:") or None,
+               "url": found.get("hasURL")}
+    return contact if any(contact.values()) else None
+
+
 def _schema_org(iri: str, page: str, triples: list[ox.Triple], labels: dict[str, str]) -> str:
     """schema.org JSON-LD for search engines (a summary: the full RDF is linked as alternates)."""
 
@@ -229,6 +243,7 @@ async def render(request: Request, store, settings, *, iri: str, triples: list[o
             "doc": await run_in_threadpool(index.doc, iri),
             "similar": await run_in_threadpool(index.similar, iri, 6),
             "jsonld": _schema_org(iri, page, triples, labels),
+            "contact": contact_of(triples, iri),
             "summary": next((v.text for c, p, vs in (main.properties if main else []) if p == f"{DCT}abstract"
                              for v in vs), None),
         })

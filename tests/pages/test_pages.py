@@ -184,6 +184,7 @@ def test_every_field_of_the_full_example_has_a_french_label(client):
     for group in ("Données", "Gouvernance et transparence", "Impact sur les métiers des agents",
                   "Ressources partagées"):
         assert f">{group}</h2>" in page
+    assert re.search(r'<p class="contact"><strong>Contact :</strong>\s*Direction de la relation usagers', page)
     assert "<h3>Contact</h3>" in page and "<h3>Impacts sur les métiers</h3>" in page  # untitled parts named
     assert "#contact</h3>" not in page
     assert re.search(r"<dt>Formation prévue</dt><dd>(oui|non)", page)
