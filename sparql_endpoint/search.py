@@ -45,6 +45,14 @@ def analyse(text: str, lang: str = "fr") -> list[str]:
 
 
 _BIT = tuple(1 << k for k in range(8))
+SIMILARITY_FACETS = ("domaine", "finalite", "technique", "public", "donnees")
+SIMILAR_CANDIDATES = 2000  # documents scored per level of shared concepts
+
+
+def _ids_of(bits: int) -> list[int]:
+    """The document numbers of a bitmap, in order (the scan runs in C over its binary string)."""
+    text = bin(bits)[:1:-1]  # least significant bit first
+    return [m.start() for m in re.finditer("1", text)]
 
 
 def match_expression(text: str) -> str | None:
@@ -365,27 +373,74 @@ class SearchIndex:
         row = self._db().execute(f"SELECT {columns} FROM docs WHERE iri = ?", [iri]).fetchone()
         return Hit(**dict(row)) if row else None
 
-    def similar(self, iri: str, limit: int = 6) -> list[tuple[Hit, list[str]]]:
-        """Use cases of OTHER organisations sharing concepts with ``iri``, rarer shared concepts weighing
-        more (sum of 1/number of use cases with the concept); each with the labels of the shared concepts."""
+    def similar(self, iri: str, limit: int = 6) -> list[tuple[Hit, list[str], bool]]:
+        """Use cases of OTHER organisations sharing nomenclature concepts with ``iri``.
+
+        Ranked by the number of shared concepts, then by their rarity (sum of 1 / number of use cases
+        with the concept); half of the places go to other countries when there are any, so a French
+        reader also sees what is done abroad. Each comes with the labels of the shared concepts (the
+        explanation shown) and whether it is in another country. Counting uses the facet bitmaps
+        (a bit-sliced counter: a few big-integer operations per concept), so it stays fast at 100,000."""
         db = self._db()
         row = db.execute("SELECT id, org_iri FROM docs WHERE iri = ?", [iri]).fetchone()
         if row is None:
             return []
-        concept_facets = ("domaine", "finalite", "technique", "public", "donnees")
-        marks = ", ".join("?" for _ in concept_facets)
-        sql = f"""SELECT o.doc AS doc, SUM(1.0 / v.docs) AS score, GROUP_CONCAT(v.label, '|') AS shared
-            FROM facets f JOIN facets o ON o.facet = f.facet AND o.value = f.value AND o.doc != f.doc
-            JOIN facet_values v ON v.facet = f.facet AND v.value = f.value
-            JOIN docs d ON d.id = o.doc
-            WHERE f.doc = ? AND f.facet IN ({marks}) AND d.org_iri IS NOT ?
-            GROUP BY o.doc ORDER BY score DESC, o.doc LIMIT ?"""
-        found = db.execute(sql, [row["id"], *concept_facets, row["org_iri"], limit]).fetchall()
+        bitmaps = self._bitmaps()
+        marks = ", ".join("?" for _ in SIMILARITY_FACETS)
+        mine = [(r["facet"], r["value"], r["label"], r["docs"]) for r in db.execute(
+            f"SELECT f.facet, f.value, v.label, v.docs FROM facets f JOIN facet_values v "
+            f"ON v.facet = f.facet AND v.value = f.value WHERE f.doc = ? AND f.facet IN ({marks})",
+            [row["id"], *SIMILARITY_FACETS]) if r["value"] in bitmaps.get(r["facet"], {})]
+        if not mine:
+            return []
+        universe = self._universe()
+        excluded = 1 << row["id"]
+        if row["org_iri"]:
+            excluded |= self._filter_sets(Query(filters={"organisation": [row["org_iri"]]}))["organisation"]
+        planes: list[int] = []  # bit k of a document's count of shared concepts is in planes[k]
+        for facet, value, _, _ in mine:
+            carry = bitmaps[facet][value]
+            for k in range(len(planes)):
+                planes[k], carry = planes[k] ^ carry, planes[k] & carry
+                if not carry:
+                    break
+            if carry:
+                planes.append(carry)
+        allowed = universe & ~excluded
+        candidates: list[int] = []
+        for count in range(len(mine), 0, -1):
+            level = allowed
+            for k, plane in enumerate(planes):
+                level &= plane if count >> k & 1 else ~plane
+            if level:
+                candidates += _ids_of(level)[:SIMILAR_CANDIDATES]
+            if len(candidates) >= limit * 8:
+                break
+        size = self.total() // 8 + 1
+        member = [(label, 1.0 / max(docs, 1), bitmaps[f][v].to_bytes(size, "little"))
+                  for f, v, label, docs in mine]
+        countries = [b for v, b in bitmaps.get("pays", {}).items()
+                     if db.execute("SELECT 1 FROM facets WHERE facet = 'pays' AND value = ? AND doc = ?",
+                                   [v, row["id"]]).fetchone()]
+        home = 0
+        for bits in countries:
+            home |= bits
+        home_bytes = home.to_bytes(size, "little")
+        scored = []
+        for doc in candidates:
+            shared = [(label, weight) for label, weight, bits in member if bits[doc >> 3] >> (doc & 7) & 1]
+            abroad = bool(countries) and not home_bytes[doc >> 3] >> (doc & 7) & 1
+            scored.append((-len(shared), -sum(w for _, w in shared), doc, sorted({lb for lb, _ in shared}), abroad))
+        scored.sort()
+        foreign = [s for s in scored if s[4]]
+        local = [s for s in scored if not s[4]]
+        take_foreign = min(len(foreign), max(limit // 2, limit - len(local)))
+        chosen = sorted(foreign[:take_foreign] + local[: limit - take_foreign])
         columns = ", ".join(_HIT_COLUMNS)
         out = []
-        for r in found:
-            hit = db.execute(f"SELECT {columns} FROM docs WHERE id = ?", [r["doc"]]).fetchone()
-            out.append((Hit(**dict(hit)), sorted(set(r["shared"].split("|")))))
+        for _, _, doc, shared, abroad in chosen:
+            hit = db.execute(f"SELECT {columns} FROM docs WHERE id = ?", [doc]).fetchone()
+            out.append((Hit(**dict(hit)), shared, abroad))
         return out
 
     def by_year(self) -> list[tuple[int, int]]:

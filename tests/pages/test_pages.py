@@ -123,9 +123,23 @@ def test_use_case_page_groups_fields_and_embeds_schema_org(client, sample):
 def test_similar_use_cases_are_other_organisations_with_shared_concepts(library_index, sample):
     similar = library_index.similar(sample["usecase_iri"], 6)
     own = library_index.doc(sample["usecase_iri"])
-    assert similar
-    for hit, shared in similar:
-        assert hit.org_iri != own.org_iri and shared
+    db = library_index._db()
+
+    def concepts(iri: str) -> set[str]:
+        return {r[0] for r in db.execute(
+            "SELECT v.label FROM facets f JOIN docs d ON d.id = f.doc JOIN facet_values v ON v.facet = f.facet "
+            "AND v.value = f.value WHERE d.iri = ? AND f.facet IN ('domaine', 'finalite', 'technique', 'public', "
+            "'donnees')", [iri])}
+
+    assert len(similar) == 6
+    counts = [len(shared) for _, shared, _ in similar]
+    for hit, shared, _ in similar:
+        assert hit.org_iri != own.org_iri
+        assert shared and set(shared) == concepts(own.iri) & concepts(hit.iri)  # the explanation is true
+    assert any(abroad for *_, abroad in similar)  # the registers abroad share this French case's concepts
+    local = [len(shared) for _, shared, abroad in similar if not abroad]
+    assert local == sorted(local, reverse=True)
+    assert max(counts) >= 2
 
 
 def test_rdf_documents_link_their_page(client, sample):

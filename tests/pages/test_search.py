@@ -180,3 +180,26 @@ def test_the_map_knows_every_region_of_the_index():
 
     assert charts.REGION_LABELS == writer.REGIONS  # a copy: sparql_endpoint does not import ingest
     assert set(charts.TILES) == set(writer.REGIONS)
+
+
+@pytest.mark.parametrize("number", [1, 10, 100, 1000])
+def test_similar_counts_shared_concepts_exactly(synthetic, number):
+    docs, index = synthetic
+    concept = {f for f in reader.SIMILARITY_FACETS}
+
+    def concepts(doc):
+        return {(f, v) for f, v in doc["facets"] if f in concept}
+
+    def country(doc):
+        return {v for f, v in doc["facets"] if f == "pays"}
+
+    me = docs[number - 1]
+    result = index.similar(me["iri"], 6)
+    assert len(result) == 6
+    best = max(len(concepts(me) & concepts(d)) for i, d in enumerate(docs, start=1) if i != number)
+    assert max(len(shared) for _, shared, _ in result) == best
+    for hit, shared, abroad in result:
+        other = docs[int(hit.iri.rsplit("-", 1)[1])]
+        assert hit.iri != me["iri"]
+        assert shared == sorted({f"{f} {v.rsplit('-', 1)[1]}" for f, v in concepts(me) & concepts(other)})
+        assert abroad == (not country(me) & country(other))
