@@ -3,10 +3,12 @@
 Why SQLite FTS5 (rather than tantivy or DuckDB): it ships with Python (no new binary dependency, no
 service), one file that a build writes beside the store and ``os.replace``s with it, read-only
 connections from any thread, BM25 ranking, and ``unicode61 remove_diacritics 2`` folds case and
-accents. Facet counts are plain SQL over an indexed ``facets (facet, value, doc)`` table: one
-``GROUP BY`` over the filtered document set. tantivy (a Rust wheel) ranks well but counts facets only
-through its own aggregation API and needs its own directory; DuckDB has fast aggregates but its
-full-text extension is downloaded at run time (not offline) and is not incremental.
+accents. Facet counts: each facet value stores the bitmap of its documents (``facet_values.bitmap``),
+so the reader counts with big-integer AND and ``bit_count`` instead of a ``GROUP BY`` over the
+``facets (facet, value, doc)`` table (kept for the facets with thousands of values: organisations,
+territories). tantivy (a Rust wheel) ranks well but counts facets only through its own aggregation
+API and needs its own directory; DuckDB has fast aggregates but its full-text extension is downloaded
+at run time (not offline) and is not incremental.
 
 French word forms: every word is lowercased, stripped of its accents and reduced to its Snowball stem
 (``snowballstemmer``, pure Python) before it is indexed, and the query words go through the same

@@ -2,10 +2,15 @@
 why SQLite FTS5).
 
 Query model: words are ANDed; each word matches any of its French, English or Dutch stems. Values of one
-facet are ORed, facets are ANDed. The counts of a facet are computed with every filter except its own
-(so a reader sees how many results each alternative would give): one ``GROUP BY`` over the filtered
-set for all unfiltered facets, plus one per filtered facet. Without text nor filter, the counts stored
-at build time are used.
+facet are ORed, facets are ANDed. The counts of a facet are computed with every filter except its own,
+so a reader sees how many results each alternative would give.
+
+Document sets are bitmaps (Python ints, bit i = document i): FTS5 gives the documents of the words,
+each facet value has its bitmap in the index (loaded once), a filter is an OR of bitmaps, and a count is
+``(set & value).bit_count()``: a few hundred big-integer operations in C per request, whatever the
+number of use cases (p50 23 ms for words + two filters + every count at 100,000, see
+tests/pages/synthetic_index.py). A page of results walks a precomputed order (title, date, update) or
+the BM25 ranking and keeps the members of the set.
 """
 
 from __future__ import annotations
