@@ -7,8 +7,8 @@ so a reader sees how many results each alternative would give.
 
 Document sets are bitmaps (Python ints, bit i = document i): FTS5 gives the documents of the words,
 each facet value has its bitmap in the index (loaded once), a filter is an OR of bitmaps, and a count is
-``(set & value).bit_count()``: a few hundred big-integer operations in C per request, whatever the
-number of use cases (p50 23 ms for words + two filters + every count at 100,000, see
+``(set & value).bit_count()``: a few hundred big-integer operations in C per request, each over N/8
+bytes for N use cases (p50 23 ms for words + two filters + every count at 100,000, see
 tests/pages/synthetic_index.py). A page of results walks a precomputed order (title, date, update) or
 the BM25 ranking and keeps the members of the set.
 """
