@@ -15,11 +15,17 @@ same set of findings — (focus node, path, constraint component, severity) — 
   batches, in a process pool when ``jobs > 1``.
 
 ``bench/validation_methods.py`` measures both on the real data. On 2026-11-26, all sources (133,646 data
-triples, 6,645 records; 24,182 results of which 1,806 violations, identical for every method), on the
-shared 2-core machine (load average ~5, so ±20 %): whole graph 111.5 s; per record in batches of 50:
-108.6 s in 1 process, 73.7 s in 2 processes; one pySHACL run per record: ~123 ms each (~816 s in all).
-The cost is pySHACL's per (focus node, property shape) overhead, the same in both methods, so only
-parallelism pays: ``auto`` validates record by record when ``jobs > 1``, the whole graph otherwise.
+triples, 6,645 records; 24,182 results, 0 violations, identical for every method), lean shapes, on the
+shared 2-core machine (load average 5-11, so wall-clock times mostly measure the other processes):
+
+    whole graph                           28.1 s CPU   (170 s wall, load 11.5)
+    per record, batches of 50, 2 procs    48.4 s CPU   (161 s wall, load 7.1)
+    per record, batches of 50, 1 proc     48.0 s CPU   (122 s wall, load 5.2)
+    one pySHACL run per record            ~120 ms each, ~800 s in all (earlier run, full shapes)
+
+The cost is pySHACL's per (focus node, property shape) work plus, per record, re-reading the nodes it
+links to; per-record validation does 1.7x the work, so on 2 cores it can at best tie. ``auto`` therefore
+validates the whole graph; ``fiches`` stays for validating records one at a time (contributions).
 """
 
 from __future__ import annotations
@@ -320,7 +326,7 @@ def validate_graphs(
 ) -> ValidationOutcome:
     """Validate the data graphs with the chosen method (``auto``: the faster one, see the module docstring)."""
     if method == "auto":
-        method = "fiches" if jobs > 1 else "graphe"
+        method = "graphe"
     start = time.perf_counter()
     if method == "graphe":
         found = validate_whole(data_graphs, nomenclature, plan, progress=progress)

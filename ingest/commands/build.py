@@ -22,16 +22,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--var-dir", type=Path, default=settings.var_dir,
                         help=f"dossier des constructions (défaut : IAT_VAR_DIR, {settings.var_dir})")
     parser.add_argument("--jobs", "-j", type=int, default=0,
-                        help="processus de validation en parallèle (défaut 0 : un par cœur ; avec plus d'un, "
-                             "la validation se fait fiche par fiche, plus vite)")
+                        help="processus de la validation fiche par fiche (--validation fiches ; défaut 0 : un par "
+                             "cœur)")
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="dossier des fiches de la bibliothèque (défaut : data/ du projet)")
     parser.add_argument("--sources", default=None,
                         help="registres à importer, noms séparés par des virgules ; « aucun » pour n'en importer "
                              "aucun (défaut : tous ceux de ingest/sources.py)")
     parser.add_argument("--validation", choices=["auto", "graphe", "fiches"], default="auto",
-                        help="méthode de validation : graphe entier, fiche par fiche, ou la plus rapide (auto : "
-                             "fiche par fiche avec plusieurs processus, graphe entier sinon)")
+                        help="méthode de validation : graphe entier, fiche par fiche (en parallèle), ou la plus "
+                             "rapide mesurée (auto : graphe entier)")
     parser.add_argument("--quiet", "-q", action="store_true", help="sans barre de progression ni résumé")
 
 
