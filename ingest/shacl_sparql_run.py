@@ -1,0 +1,239 @@
+"""Run the SHACL constraints compiled by ``ingest.shacl_sparql`` on a pyoxigraph in-memory store.
+
+Same entry point and same results as ``ingest.validate.validate_graph`` (the pySHACL engine, kept as the
+reference): the data and the support graph (class hierarchy, concepts' types and schemes) are bulk
+loaded as N-Triples; each compiled constraint is one SELECT; its rows become ``Result`` objects with the
+same focus, path, source shape, component, severity, value and French/English messages as
+``ingest.validate`` gives. ``findings`` turns a report into the build's ``Finding`` set
+(``ingest.validation_runner``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections.abc import Iterable
+from decimal import Decimal
+
+from pyoxigraph import BlankNode as OxBlank
+from pyoxigraph import Literal as OxLiteral
+from pyoxigraph import NamedNode, RdfFormat, Store
+from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
+from rdflib.namespace import SH
+
+from ingest.namespaces import bind_prefixes
+from ingest.shacl_sparql import ILL_TYPED_GRAPH, ILL_TYPED_PREDICATE, Check, checked_datatypes, compile_shapes
+from ingest.validate import (
+    DEFAULT_PROFILE,
+    SEVERITIES,
+    Report,
+    Result,
+    _has_nomenclature,
+    _labels,
+    _lang_text,
+    load_nomenclature_shapes,
+    load_shapes,
+    load_support,
+)
+
+ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+_PY_TYPES = {XSD.integer: int, XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: datetime.date,
+             XSD.dateTime: datetime.datetime, XSD.time: datetime.time, XSD.float: float}
+
+
+def _ill_typed(literal: Literal) -> bool:
+    """pySHACL's test (DatatypeConstraintComponent): rdflib could not parse it, or parsed it to another type."""
+    if getattr(literal, "ill_typed", None) is True:
+        return True
+    expected = _PY_TYPES.get(literal.datatype)
+    return expected is not None and not isinstance(literal.value, expected)
+
+
+def to_ntriples(graphs: Iterable[Graph]) -> bytes:
+    """The union of ``graphs`` as N-Triples (what pyoxigraph bulk-loads fastest)."""
+    lines = []
+    for graph in graphs:
+        lines.append(graph.serialize(format="nt", encoding="utf-8"))
+    return b"\n".join(lines)
+
+
+def make_store(graphs: Iterable[Graph], datatypes: set[URIRef]) -> Store:
+    """An in-memory store with ``graphs`` in its default graph and, in a named graph, the ill-typed literals
+    of ``datatypes`` (which a SPARQL engine cannot tell from well-typed ones)."""
+    graphs = list(graphs)
+    store = Store()
+    store.bulk_load(input=to_ntriples(graphs), format=RdfFormat.N_TRIPLES)
+    marks = Graph()
+    mark_s, mark_p = URIRef(ILL_TYPED_GRAPH), URIRef(ILL_TYPED_PREDICATE)
+    for graph in graphs:
+        for o in graph.objects():
+            if isinstance(o, Literal) and o.datatype in datatypes and _ill_typed(o):
+                marks.add((mark_s, mark_p, o))
+    if len(marks):
+        store.bulk_load(input=marks.serialize(format="nt", encoding="utf-8"), format=RdfFormat.N_TRIPLES,
+                        to_graph=NamedNode(ILL_TYPED_GRAPH))
+    return store
+
+
+def to_rdflib(term):
+    if term is None:
+        return None
+    if isinstance(term, NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, OxBlank):
+        return BNode(term.value)
+    if isinstance(term, OxLiteral):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def less_or_equal(value, other) -> bool:
+    """pySHACL's sh:lessThanOrEquals test (PropertyPairConstraints._compare_ltoe), with rdflib's order."""
+    if isinstance(value, BNode) or isinstance(other, BNode):
+        return False
+
+    def plain(term):
+        if isinstance(term, URIRef):
+            return str(term), True
+        if isinstance(term, Literal) and isinstance(term.value, str):
+            return term.value, True
+        return term, False
+
+    (a, a_is_string), (b, b_is_string) = plain(value), plain(other)
+    if a_is_string != b_is_string:
+        return False
+    try:
+        return bool(a <= b)
+    except TypeError:  # pySHACL stops with this error; a violation here
+        return False
+
+
+def restore(term, focus, path, graphs: list[Graph]):
+    """The data's own literal for ``term``: oxigraph stores typed literals in canonical form ("-5.00" -> "-5")."""
+    if not isinstance(term, Literal) or term.datatype is None or not isinstance(path, URIRef):
+        return term
+    for graph in graphs:
+        for original in graph.objects(focus, path):
+            if isinstance(original, Literal) and original.datatype == term.datatype and (
+                    str(original) == str(term) or original.eq(term)):
+                return original
+    return term
+
+
+def run_checks(store: Store, checks: Iterable[Check], graphs: list[Graph]) -> list[tuple[Check, object, object, object]]:
+    """(check, focus, value, path) of every violation row (rdflib terms; literals as written in ``graphs``)."""
+    rows = []
+    for check in checks:
+        leq = check.component.endswith("#LessThanOrEqualsConstraintComponent")
+        for solution in store.query(check.query):
+            focus = to_rdflib(solution["this"])
+            if leq and less_or_equal(to_rdflib(solution["value"]), to_rdflib(solution["other"])):
+                continue
+            if check.value_is_focus:
+                value = focus
+            else:
+                value = to_rdflib(solution["value"]) if check.has_value else None
+            path = check.path
+            if check.constraint is not None:
+                bound = to_rdflib(solution["path"])
+                path = bound if bound is not None else path
+                if value is None:
+                    value = focus
+            rows.append((check, focus, restore(value, focus, path, graphs), path))
+    return rows
+
+
+def _results(rows, shapes: Graph, origin: dict[str, str] | None) -> list[Result]:
+    """``ingest.validate._results`` for compiled rows: same messages, labels, values and order."""
+    labels_fr, labels_en = _labels("fr"), _labels("en")
+    nm = bind_prefixes(Graph()).namespace_manager
+    results = []
+    for check, focus, value, path in rows:
+        shown = "" if value is None else str(value)
+        fr = en = ""
+        for source in (check.constraint, check.shape):
+            if isinstance(source, URIRef):
+                fr = fr or _lang_text(shapes, source, SH.message, "fr").replace("{?value}", shown).replace("{$value}", shown)
+                en = en or _lang_text(shapes, source, SH.message, "en").replace("{?value}", shown).replace("{$value}", shown)
+        if not fr:  # pySHACL's generic message is English; ours says which constraint failed
+            fr = f"Contrainte {check.component.rsplit('#', 1)[-1]} non respectée."
+        named = check.constraint if check.constraint is not None else check.shape
+        shape_fr = _lang_text(shapes, named, SH.name, "fr")
+        shape_en = _lang_text(shapes, named, SH.name, "en")
+        if isinstance(path, URIRef):
+            path_label = labels_fr.get(path) or shape_fr or path.n3(nm)
+            path_label_en = labels_en.get(path) or shape_en or path.n3(nm)
+        else:
+            path_label, path_label_en = shape_fr, shape_en
+        results.append(Result(
+            focus_node=str(focus),
+            path=str(path) if isinstance(path, URIRef) else None,
+            path_label=path_label,
+            path_label_en=path_label_en,
+            severity=SEVERITIES.get(check.severity, str(check.severity)),
+            message_fr=fr,
+            message_en=en or fr,
+            value=None if value is None or isinstance(value, BNode) else str(value),
+            component=check.component,
+            source_shape=str(check.shape) if isinstance(check.shape, URIRef) else None,
+            source_file=(origin or {}).get(str(focus)),
+        ))
+    results.sort(key=lambda r: (r.source_file or "", r.focus_node, ORDER.get(r.severity, 3), r.path or ""))
+    return results
+
+
+def report_graph(rows) -> Graph:
+    """A SHACL validation report graph (``validate --format turtle``)."""
+    graph = bind_prefixes(Graph())
+    report = BNode()
+    graph.add((report, RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, Literal(not any(c.severity == SH.Violation for c, *_ in rows))))
+    for check, focus, value, path in rows:
+        node = BNode()
+        graph.add((report, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.focusNode, focus))
+        graph.add((node, SH.resultSeverity, check.severity))
+        graph.add((node, SH.sourceConstraintComponent, URIRef(check.component)))
+        graph.add((node, SH.sourceShape, check.shape))
+        for prop, term in ((SH.resultPath, path), (SH.value, value), (SH.sourceConstraint, check.constraint)):
+            if term is not None:
+                graph.add((node, prop, term))
+    return graph
+
+
+def validate_with(graphs: list[Graph], shapes: Graph, origin: dict[str, str] | None = None,
+                  timings: dict[str, float] | None = None):
+    """Rows and results of ``shapes`` on the union of ``graphs``."""
+    start = time.perf_counter()
+    checks = compile_shapes(shapes)
+    store = make_store(graphs, checked_datatypes(shapes))
+    loaded = time.perf_counter()
+    rows = run_checks(store, checks, graphs)
+    if timings is not None:
+        timings["chargement"] = timings.get("chargement", 0.0) + loaded - start
+        timings["requetes"] = timings.get("requetes", 0.0) + time.perf_counter() - loaded
+    return rows, _results(rows, shapes, origin)
+
+
+def validate_graph(
+    data: Graph,
+    profile: str = DEFAULT_PROFILE,
+    *,
+    focus_nodes: list[URIRef] | None = None,
+    origin: dict[str, str] | None = None,
+) -> Report:
+    """``ingest.validate.validate_graph`` with the compiled SPARQL engine: same arguments, same report."""
+    rows, results = validate_with([data, load_support()], load_shapes(profile), origin)
+    if focus_nodes is not None:
+        keep = {str(f) for f in focus_nodes}
+        results = [r for r in results if r.focus_node in keep]
+    elif _has_nomenclature(data):
+        extra_rows, extra = validate_with([data], load_nomenclature_shapes(), origin)
+        rows += extra_rows
+        results += extra
+    return Report(conforms=not any(r.severity == "Violation" for r in results), results=results,
+                  graph=report_graph(rows))
