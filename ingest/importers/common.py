@@ -353,12 +353,22 @@ def nuts_or_country(rg: RecordGraph, code: str, country: str, path: Path | str, 
         if kind == "pays":
             node = rg.iri(iris.territory_iri("pays", target))
             rg.graph.add((node, RDF.type, DCTERMS.Location))
+            rg.graph.add((node, SKOS.prefLabel, Literal(exception["label_fr"], lang="fr")))
             rg.graph.add((node, SKOS.prefLabel, Literal(exception["label_en"], lang="en")))
             return node
         code = target
     if not re.fullmatch(r"[A-Z]{2}[0-9A-Z]{0,3}", code):
         raise RegisterImportError(path, f"code NUTS invalide « {code} »", record, "NUTS")
-    return rg.nuts_territory(code, country if len(code) == 2 else None)
+    if len(code) != 2:
+        return rg.nuts_territory(code)
+    # Country names come from the NUTS country table, never from the row: the register's country
+    # column disagrees with its NUTS code on some rows (NUTS "IT" with country "France").
+    names = lookup_table("nuts-countries", "code").get(norm_key(code))
+    if names is None:
+        raise RegisterImportError(path, f"pays NUTS inconnu « {code} » (ingest/mappings/nuts-countries.csv)", record, "NUTS")
+    node = rg.nuts_territory(code, names["label_en"], "en")
+    rg.graph.add((node, SKOS.prefLabel, Literal(names["label_fr"], lang="fr")))
+    return node
 
 
 _SOURCE_CODE_HOSTS = ("github.com", "gitlab.com", "gitlab.", "codeberg.org", "bitbucket.org")
