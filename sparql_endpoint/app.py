@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from sparql_endpoint.documents import DocumentCache
 from sparql_endpoint.errors import register_handlers
 from sparql_endpoint.examples import load_examples
-from sparql_endpoint.routes import browse, catalog, pages, resources, sparql
+from sparql_endpoint.routes import browse, catalog, resources, sparql
 from sparql_endpoint.settings import Settings
 from sparql_endpoint.store import Store, open_store
 
@@ -61,7 +61,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     )
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
     app.include_router(browse.router)  # home, use-case list, statistics (pages for people)
-    app.include_router(pages.router)
     app.include_router(sparql.router)
     app.include_router(resources.router)
     catalog.register(app)  # DCAT catalogue, VoID, downloads, sitemap (routes/catalog.py)
