@@ -23,6 +23,9 @@ shared 2-core machine (load average 5-11, so wall-clock times mostly measure the
     per record, batches of 50, 1 proc     48.0 s CPU   (122 s wall, load 5.2)
     one pySHACL run per record            ~120 ms each, ~800 s in all (earlier run, full shapes)
 
+and once the machine was calmer (load 2.2-2.8): whole graph 31.5 s wall (25.3 s CPU); per record in
+2 processes 42.1 s wall (43.5 s CPU).
+
 The cost is pySHACL's per (focus node, property shape) work plus, per record, re-reading the nodes it
 links to; per-record validation does 1.7x the work, so on 2 cores it can at best tie. ``auto`` therefore
 validates the whole graph; ``fiches`` stays for validating records one at a time (contributions).
