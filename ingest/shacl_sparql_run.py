@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from pyoxigraph import BlankNode as OxBlank
 from pyoxigraph import Literal as OxLiteral
-from pyoxigraph import NamedNode, RdfFormat, Store
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
@@ -59,19 +59,15 @@ def to_ntriples(graphs: Iterable[Graph]) -> bytes:
 
 def make_store(graphs: Iterable[Graph], datatypes: set[URIRef]) -> Store:
     """An in-memory store with ``graphs`` in its default graph and, in a named graph, the ill-typed literals
-    of ``datatypes`` (which a SPARQL engine cannot tell from well-typed ones)."""
-    graphs = list(graphs)
+    of ``datatypes``: pySHACL fails a value that rdflib cannot parse, which SPARQL alone cannot tell."""
     store = Store()
     store.bulk_load(input=to_ntriples(graphs), format=RdfFormat.N_TRIPLES)
-    marks = Graph()
-    mark_s, mark_p = URIRef(ILL_TYPED_GRAPH), URIRef(ILL_TYPED_PREDICATE)
-    for graph in graphs:
-        for o in graph.objects():
-            if isinstance(o, Literal) and o.datatype in datatypes and _ill_typed(o):
-                marks.add((mark_s, mark_p, o))
-    if len(marks):
-        store.bulk_load(input=marks.serialize(format="nt", encoding="utf-8"), format=RdfFormat.N_TRIPLES,
-                        to_graph=NamedNode(ILL_TYPED_GRAPH))
+    if datatypes:
+        listed = ", ".join(f"<{d}>" for d in sorted(datatypes))
+        query = f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER(isLiteral(?o) && DATATYPE(?o) IN ({listed})) }}"
+        mark_s, mark_p, mark_g = NamedNode(ILL_TYPED_GRAPH), NamedNode(ILL_TYPED_PREDICATE), NamedNode(ILL_TYPED_GRAPH)
+        marks = [Quad(mark_s, mark_p, row["o"], mark_g) for row in store.query(query) if _ill_typed(to_rdflib(row["o"]))]
+        store.extend(marks)
     return store
 
 
@@ -153,13 +149,10 @@ def _results(rows, shapes: Graph, origin: dict[str, str] | None) -> list[Result]
     results = []
     for check, focus, value, path in rows:
         shown = "" if value is None else str(value)
-        fr = en = ""
+        fr, en = message_fr(check, value, shapes), ""  # no sh:message: pySHACL's is English, ours names the rule
         for source in (check.constraint, check.shape):
             if isinstance(source, URIRef):
-                fr = fr or _lang_text(shapes, source, SH.message, "fr").replace("{?value}", shown).replace("{$value}", shown)
                 en = en or _lang_text(shapes, source, SH.message, "en").replace("{?value}", shown).replace("{$value}", shown)
-        if not fr:  # pySHACL's generic message is English; ours says which constraint failed
-            fr = f"Contrainte {check.component.rsplit('#', 1)[-1]} non respectée."
         named = check.constraint if check.constraint is not None else check.shape
         shape_fr = _lang_text(shapes, named, SH.name, "fr")
         shape_en = _lang_text(shapes, named, SH.name, "en")
@@ -205,9 +198,8 @@ def report_graph(rows) -> Graph:
     return graph
 
 
-def validate_with(graphs: list[Graph], shapes: Graph, origin: dict[str, str] | None = None,
-                  timings: dict[str, float] | None = None):
-    """Rows and results of ``shapes`` on the union of ``graphs``."""
+def run_shapes(graphs: list[Graph], shapes: Graph, timings: dict[str, float] | None = None) -> list[tuple]:
+    """The violation rows of ``shapes`` on the union of ``graphs``: (check, focus, value, path)."""
     start = time.perf_counter()
     checks = compile_shapes(shapes)
     store = make_store(graphs, checked_datatypes(shapes))
@@ -216,6 +208,51 @@ def validate_with(graphs: list[Graph], shapes: Graph, origin: dict[str, str] | N
     if timings is not None:
         timings["chargement"] = timings.get("chargement", 0.0) + loaded - start
         timings["requetes"] = timings.get("requetes", 0.0) + time.perf_counter() - loaded
+    return rows
+
+
+def message_fr(check: Check, value, shapes: Graph) -> str:
+    shown = "" if value is None else str(value)
+    for source in (check.constraint, check.shape):
+        if isinstance(source, URIRef):
+            text = _lang_text(shapes, source, SH.message, "fr")
+            if text:
+                return text.replace("{?value}", shown).replace("{$value}", shown)
+    return f"Contrainte {check.component.rsplit('#', 1)[-1]} non respectée."
+
+
+def findings(rows, shapes: Graph) -> set:
+    """The build's ``Finding`` set (``ingest.validation_runner``) of compiled rows."""
+    from ingest.validation_runner import Finding
+
+    return {
+        Finding(
+            severity=SEVERITIES.get(check.severity, str(check.severity)),
+            focus=str(focus),
+            path=str(path) if isinstance(path, URIRef) else "",
+            component=check.component.rsplit("#", 1)[-1],
+            shape=str(check.shape) if isinstance(check.shape, URIRef) else "",
+            value="" if value is None else str(value),
+            message=message_fr(check, value, shapes),
+        )
+        for check, focus, value, path in rows
+    }
+
+
+def validate_build(data_graphs: dict[str, Graph], nomenclature: Graph, plan, progress=None) -> set:
+    """``ingest.validation_runner.validate_whole`` with the compiled engine: same plan, same findings."""
+    found = findings(run_shapes([nomenclature], plan.nomenclature_shapes), plan.nomenclature_shapes)
+    names = list(data_graphs)
+    for name in progress(names, "Validation", len(names)) if progress else names:
+        shapes = plan.shapes[plan.profiles[name]]
+        found |= findings(run_shapes([data_graphs[name], plan.support], shapes), shapes)
+    return found
+
+
+def validate_with(graphs: list[Graph], shapes: Graph, origin: dict[str, str] | None = None,
+                  timings: dict[str, float] | None = None):
+    """Rows and results of ``shapes`` on the union of ``graphs``."""
+    rows = run_shapes(graphs, shapes, timings)
     return rows, _results(rows, shapes, origin)
 
 
