@@ -179,3 +179,24 @@ def test_register_same_results_as_pyshacl(name: str):
     reference, compiled = both(data, "registre")
     assert len(data) > 500
     assert keys(compiled) == keys(reference)
+
+
+@pytest.mark.slow
+def test_build_findings_same_as_pyshacl_whole_graph():
+    """The build's path (validation_runner's plan, lean shapes, Finding set with French messages)."""
+    from ingest.validation_runner import make_plan, validate_whole
+
+    library, _origin = validate.read_files([ROOT / "data"], BASE)
+    uk = next(s for s in SOURCES if s.name == "uk-atrs").load(BASE)
+    graphs = {"bibliotheque": library, "uk-atrs": uk}
+    nomenclature = Graph()
+    nomenclature += validate.load_ontology()
+    plan = make_plan(ROOT, graphs, "bibliotheque")
+    reference = validate_whole(graphs, nomenclature, plan)
+    compiled = shacl_sparql_run.validate_build(graphs, nomenclature, plan)
+
+    def full(found):
+        return sorted((f.severity, f.focus, f.path, f.component, f.shape, f.value, f.message) for f in found)
+
+    assert len(reference) > 100
+    assert full(compiled) == full(reference)
