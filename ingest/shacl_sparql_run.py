@@ -148,11 +148,7 @@ def _results(rows, shapes: Graph, origin: dict[str, str] | None) -> list[Result]
     nm = bind_prefixes(Graph()).namespace_manager
     results = []
     for check, focus, value, path in rows:
-        shown = "" if value is None else str(value)
-        fr, en = message_fr(check, value, shapes), ""  # no sh:message: pySHACL's is English, ours names the rule
-        for source in (check.constraint, check.shape):
-            if isinstance(source, URIRef):
-                en = en or _lang_text(shapes, source, SH.message, "en").replace("{?value}", shown).replace("{$value}", shown)
+        fr, en = messages(check, value, shapes)
         named = check.constraint if check.constraint is not None else check.shape
         shape_fr = _lang_text(shapes, named, SH.name, "fr")
         shape_en = _lang_text(shapes, named, SH.name, "en")
@@ -178,7 +174,7 @@ def _results(rows, shapes: Graph, origin: dict[str, str] | None) -> list[Result]
     return results
 
 
-def report_graph(rows) -> Graph:
+def report_graph(rows, shapes: Graph) -> Graph:
     """A SHACL validation report graph (``validate --format turtle``)."""
     graph = bind_prefixes(Graph())
     report = BNode()
@@ -195,6 +191,9 @@ def report_graph(rows) -> Graph:
         for prop, term in ((SH.resultPath, path), (SH.value, value), (SH.sourceConstraint, check.constraint)):
             if term is not None:
                 graph.add((node, prop, term))
+        fr, en = messages(check, value, shapes)
+        graph.add((node, SH.resultMessage, Literal(fr, lang="fr")))
+        graph.add((node, SH.resultMessage, Literal(en, lang="en")))
     return graph
 
 
@@ -211,14 +210,22 @@ def run_shapes(graphs: list[Graph], shapes: Graph, timings: dict[str, float] | N
     return rows
 
 
-def message_fr(check: Check, value, shapes: Graph) -> str:
+def messages(check: Check, value, shapes: Graph) -> tuple[str, str]:
+    """French and English messages as ``ingest.validate._messages`` gives them: the SPARQL constraint's own
+    sh:message, else the source shape's, ``{?value}`` substituted; no sh:message: pySHACL's generic text is
+    English only, ours names the component."""
     shown = "" if value is None else str(value)
+    fr = en = ""
     for source in (check.constraint, check.shape):
         if isinstance(source, URIRef):
-            text = _lang_text(shapes, source, SH.message, "fr")
-            if text:
-                return text.replace("{?value}", shown).replace("{$value}", shown)
-    return f"Contrainte {check.component.rsplit('#', 1)[-1]} non respectée."
+            fr = fr or _lang_text(shapes, source, SH.message, "fr").replace("{?value}", shown).replace("{$value}", shown)
+            en = en or _lang_text(shapes, source, SH.message, "en").replace("{?value}", shown).replace("{$value}", shown)
+    fr = fr or f"Contrainte {check.component.rsplit('#', 1)[-1]} non respectée."
+    return fr, en or fr
+
+
+def message_fr(check: Check, value, shapes: Graph) -> str:
+    return messages(check, value, shapes)[0]
 
 
 def findings(rows, shapes: Graph) -> set:
@@ -264,13 +271,15 @@ def validate_graph(
     origin: dict[str, str] | None = None,
 ) -> Report:
     """``ingest.validate.validate_graph`` with the compiled SPARQL engine: same arguments, same report."""
-    rows, results = validate_with([data, load_support()], load_shapes(profile), origin)
+    shapes = load_shapes(profile)
+    rows, results = validate_with([data, load_support()], shapes, origin)
+    graph = report_graph(rows, shapes)
     if focus_nodes is not None:
         keep = {str(f) for f in focus_nodes}
         results = [r for r in results if r.focus_node in keep]
     elif _has_nomenclature(data):
-        extra_rows, extra = validate_with([data], load_nomenclature_shapes(), origin)
-        rows += extra_rows
+        nomenclature_shapes = load_nomenclature_shapes()
+        extra_rows, extra = validate_with([data], nomenclature_shapes, origin)
         results += extra
-    return Report(conforms=not any(r.severity == "Violation" for r in results), results=results,
-                  graph=report_graph(rows))
+        graph += report_graph(extra_rows, nomenclature_shapes)
+    return Report(conforms=not any(r.severity == "Violation" for r in results), results=results, graph=graph)
