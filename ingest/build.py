@@ -74,7 +74,7 @@ class BuildOptions:
     jobs: int = 1
     if_needed: bool = False
     quiet: bool = False
-    validation: str = "auto"  # auto | graphe | fiches (see ingest.validation_runner)
+    validation: str = "sparql"  # sparql | pySHACL: auto | graphe | fiches (see ingest.validation_runner)
 
     @property
     def data(self) -> Path:

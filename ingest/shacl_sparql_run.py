@@ -210,22 +210,19 @@ def run_shapes(graphs: list[Graph], shapes: Graph, timings: dict[str, float] | N
     return rows
 
 
-def messages(check: Check, value, shapes: Graph) -> tuple[str, str]:
+def messages(check: Check, value, shapes: Graph, blank_shapes: bool = False) -> tuple[str, str]:
     """French and English messages as ``ingest.validate._messages`` gives them: the SPARQL constraint's own
-    sh:message, else the source shape's, ``{?value}`` substituted; no sh:message: pySHACL's generic text is
-    English only, ours names the component."""
+    sh:message, else the source shape's (IRI shapes only, unless ``blank_shapes``: pySHACL's own messages, which
+    the build reads), ``{?value}`` substituted; no sh:message: pySHACL's generic text is English only, ours
+    names the component."""
     shown = "" if value is None else str(value)
     fr = en = ""
     for source in (check.constraint, check.shape):
-        if isinstance(source, URIRef):
+        if isinstance(source, URIRef) or (blank_shapes and source is not None):
             fr = fr or _lang_text(shapes, source, SH.message, "fr").replace("{?value}", shown).replace("{$value}", shown)
             en = en or _lang_text(shapes, source, SH.message, "en").replace("{?value}", shown).replace("{$value}", shown)
     fr = fr or f"Contrainte {check.component.rsplit('#', 1)[-1]} non respectée."
     return fr, en or fr
-
-
-def message_fr(check: Check, value, shapes: Graph) -> str:
-    return messages(check, value, shapes)[0]
 
 
 def findings(rows, shapes: Graph) -> set:
@@ -240,7 +237,7 @@ def findings(rows, shapes: Graph) -> set:
             component=check.component.rsplit("#", 1)[-1],
             shape=str(check.shape) if isinstance(check.shape, URIRef) else "",
             value="" if value is None else str(value),
-            message=message_fr(check, value, shapes),
+            message=messages(check, value, shapes, blank_shapes=True)[0],
         )
         for check, focus, value, path in rows
     }

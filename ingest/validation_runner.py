@@ -336,6 +336,11 @@ def validate_graphs(
         records = sum(len(record_groups(graph)) for graph in data_graphs.values())
     elif method == "fiches":
         found, records = validate_records(data_graphs, nomenclature, plan, jobs=jobs, progress=progress)
+    elif method == "sparql":  # the shapes compiled to SPARQL (ingest.shacl_sparql): same findings, ~15x less CPU
+        from ingest.shacl_sparql_run import validate_build
+
+        found = validate_build(data_graphs, nomenclature, plan, progress=progress)
+        records = sum(len(record_groups(graph)) for graph in data_graphs.values())
     else:
         raise ValueError(f"méthode de validation inconnue : {method}")
     return ValidationOutcome(method, found, time.perf_counter() - start, records)
