@@ -7,6 +7,7 @@ and English messages and field labels (callers cannot tell the engines apart).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -200,3 +201,39 @@ def test_build_findings_same_as_pyshacl_whole_graph():
 
     assert len(reference) > 100
     assert full(compiled) == full(reference)
+
+
+# --------------------------------------------------------------------------- the commands
+
+
+@pytest.mark.parametrize("fmt", ["texte", "json"])
+def test_validate_command_same_report_with_either_engine(capsys, fmt: str):
+    from ingest.cli import main
+
+    files = [str(p) for p in INVALID[:12]]
+    outputs = {}
+    for engine in ("pyshacl", "sparql"):
+        code = main(["validate", "--moteur", engine, "--format", fmt, *files])
+        out = capsys.readouterr().out
+        if fmt == "json":  # results of equal sort keys (resource, severity, field) come in engine order
+            report = json.loads(out)
+            report["resultats"].sort(key=lambda r: json.dumps(r, sort_keys=True))
+            outputs[engine] = (code, report)
+        else:
+            outputs[engine] = (code, sorted(out.splitlines()))
+    assert outputs["sparql"] == outputs["pyshacl"]
+    code, out = outputs["sparql"]
+    assert code == 1 and len(out["resultats"] if fmt == "json" else out) > 10
+
+
+def test_build_command_defaults_to_the_compiled_engine_and_keeps_pyshacl():
+    import argparse
+
+    from ingest.build import BuildOptions
+    from ingest.commands.build import add_arguments
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    assert parser.parse_args([]).moteur_validation == "sparql"
+    assert parser.parse_args(["--moteur-validation", "pyshacl", "--validation", "graphe"]).validation == "graphe"
+    assert BuildOptions(base_url="http://x/", var_dir=Path("var")).validation == "sparql"
