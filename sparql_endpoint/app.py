@@ -5,20 +5,57 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sparql_endpoint.documents import DocumentCache
 from sparql_endpoint.errors import register_handlers
 from sparql_endpoint.examples import load_examples
+from sparql_endpoint.rendering import make_templates
 from sparql_endpoint.routes import browse, catalog, resources, sparql
 from sparql_endpoint.settings import Settings
 from sparql_endpoint.store import Store, open_store
 
 PACKAGE = Path(__file__).resolve().parent
+
+
+class OwnRedirects:
+    """ASGI middleware: every ``Location`` points into ``base_url``. Starlette's trailing-slash redirect
+    (``/cas-usage/`` → ``/cas-usage``) builds its target from the request's ``Host`` header, which a
+    client chooses (``Host: attaquant.example`` would redirect there, and poison a shared cache); such a
+    target is rebuilt from the public base URL, keeping its path and query."""
+
+    def __init__(self, app: ASGIApp, base_url: str) -> None:
+        self.app = app
+        self.base = base_url
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def own_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = []
+                for name, value in message.get("headers", []):
+                    if name.lower() == b"location":
+                        value = self.rewrite(value.decode("latin-1")).encode("latin-1")
+                    headers.append((name, value))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, own_send)
+
+    def rewrite(self, location: str) -> str:
+        if location.startswith(self.base):
+            return location
+        parts = urlsplit(location)
+        path = parts.path.lstrip("/")
+        return self.base + path + (f"?{parts.query}" if parts.query else "")
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
@@ -47,7 +84,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         openapi_url=None,
     )
     app.state.settings = settings
-    app.state.templates = Jinja2Templates(directory=PACKAGE / "templates")
+    app.state.templates = make_templates(PACKAGE / "templates")
     app.state.examples = []
     app.state.documents = DocumentCache()
     register_handlers(app)
@@ -59,6 +96,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         expose_headers=["Link", "ETag", "Last-Modified", "Location", "Content-Location", "Vary"],
         max_age=86400,
     )
+    app.add_middleware(OwnRedirects, base_url=settings.base_url)
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
     app.include_router(browse.router)  # home, use-case list, statistics (pages for people)
     app.include_router(sparql.router)

@@ -65,6 +65,11 @@ class ResourceGone(ServiceError):
     title = "Fiche retirée"
 
 
+class PayloadTooLarge(ServiceError):
+    status = 413
+    title = "Requête trop volumineuse"
+
+
 class UnsupportedMediaType(ServiceError):
     status = 415
     title = "Type de contenu non pris en charge"

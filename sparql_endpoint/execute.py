@@ -32,33 +32,55 @@ _LEXICAL = re.compile(
 )
 _PROLOGUE = re.compile(r"^\s*(?:(?:BASE\s*<>|PREFIX\s*[^\s:]*:\s*<>)\s*)*([A-Za-z]+)?", re.IGNORECASE)
 _FROM = re.compile(r"(?<![?$:\w])FROM(?![\w:])", re.IGNORECASE)
+_SERVICE = re.compile(r"(?<![?$:\w])SERVICE(?![\w:])", re.IGNORECASE)
+# SPARQL 1.1 §19.2: \uXXXX and \UXXXXXXXX may stand for any character anywhere in a query (Jena, for one,
+# decodes them before parsing), so the lexical look works on the decoded text.
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _decode_codepoints(text: str) -> str:
+    def char(match: re.Match[str]) -> str:
+        value = int(match.group(1) or match.group(2), 16)
+        return chr(value) if value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF else match.group(0)
+
+    return _CODEPOINT.sub(char, text)
 
 
 @dataclass(frozen=True)
 class QueryShape:
     keyword: str  # first keyword after the prologue, lowercased ("select", "insert", …; "" if none)
     has_from: bool  # FROM / FROM NAMED in the query (then the query names its own dataset)
+    has_service: bool = False  # a SERVICE clause (federated query) outside strings, IRIs and comments
 
 
 def inspect_query(text: str) -> QueryShape:
-    """Cheap lexical look at a query: its form keyword and whether it has FROM clauses."""
+    """Cheap lexical look at a query: its form keyword, FROM clauses and SERVICE clauses."""
 
     def blank(match: re.Match[str]) -> str:
         token = match.group(0)
         return "<>" if token.startswith("<") else (" " if token.startswith("#") else '""')
 
-    stripped = _LEXICAL.sub(blank, text)
+    stripped = _LEXICAL.sub(blank, _decode_codepoints(text))
     head = _PROLOGUE.match(stripped)
     keyword = (head.group(1) or "").lower() if head else ""
-    return QueryShape(keyword, bool(_FROM.search(stripped)))
+    return QueryShape(keyword, bool(_FROM.search(stripped)), bool(_SERVICE.search(stripped)))
 
 
 def refuse_updates(text: str) -> QueryShape:
+    """Refuse what a public read-only endpoint must not run: updates (INSERT, LOAD, CLEAR…) and
+    federated queries. SERVICE is refused because the engine would send an HTTP request to any host the
+    client names, from inside our network (server-side request forgery: loopback admin ports, cloud
+    metadata addresses); pyoxigraph offers no switch to turn it off, so it is refused before it runs."""
     shape = inspect_query(text)
     if shape.keyword in UPDATE_KEYWORDS:
         raise UpdateRefused(
             "Ce point d'accès SPARQL est en lecture seule : les mises à jour (INSERT, DELETE, LOAD, CLEAR…) "
             "sont refusées. Pour contribuer, voir la documentation « Contribuer un cas d'usage »."
+        )
+    if shape.has_service:
+        raise UpdateRefused(
+            "Les requêtes fédérées (SERVICE) sont refusées par ce point d'accès public : il n'interroge pas "
+            "d'autres serveurs pour le compte de ses clients. Interrogez chaque serveur séparément."
         )
     return shape
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 import zlib
 from collections.abc import Iterator
@@ -201,10 +202,13 @@ def _rdf_response(request: Request, graph: Graph, media: mt.MediaType, build: Bu
     return bytes_response(_serialise(graph, media), media.media_type, headers=headers)
 
 
+_NUMBER = re.compile(r"[0-9]{1,9}")  # str.isdigit() admits "²", which int() refuses: a 500, not a 404
+
+
 # -- the catalogue --------------------------------------------------------------------------------------
 def _page_number(request: Request, pages: int) -> int:
     raw = request.query_params.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= pages:
+    if not _NUMBER.fullmatch(raw) or not 1 <= int(raw) <= pages:
         raise ResourceNotFound(f"Page « {raw} » du catalogue introuvable : les pages vont de 1 à {pages}.")
     return int(raw)
 
@@ -228,7 +232,7 @@ async def _catalog(request: Request, store: Store, settings: Settings, extension
         headers["Content-Location"] = f"{base}catalog.{media.extension}{suffix}"
     graph = await run_in_threadpool(data.page, number, media.extension)
     seed = f"catalog|{number}|{cat.CatalogSettings.from_settings(settings)!r}"  # a new publisher: a new ETag
-    return _rdf_response(request, graph, media, build, seed, headers)
+    return await run_in_threadpool(_rdf_response, request, graph, media, build, seed, headers)
 
 
 @router.api_route("/catalog", methods=["GET", "HEAD"])
@@ -252,7 +256,7 @@ async def void_description(request: Request, store: StoreDep, settings: Settings
     media = mt.lookup(negotiate(request.headers.get("accept"), request.query_params.getlist("format") or None,
                                 _OFFERED))
     void, build = await run_in_threadpool(published, request, store, settings, "void")
-    return _rdf_response(request, void, media, build, "void", {"Vary": "Accept"})
+    return await run_in_threadpool(_rdf_response, request, void, media, build, "void", {"Vary": "Accept"})
 
 
 # -- downloads ------------------------------------------------------------------------------------------
@@ -309,16 +313,22 @@ def _accepts_gzip(request: Request) -> bool:
     return False
 
 
-@router.api_route("/telechargements/{name}", methods=["GET", "HEAD"])
-async def download(name: str, request: Request, store: StoreDep) -> Response:
-    build = await run_in_threadpool(store.build)
-    if build is None:
-        raise StoreUnavailable(NO_BUILD)
+def _download_entry(build: BuildInfo, name: str) -> tuple[dict[str, Any], Path]:
+    """The manifest entry and file of a download (file system calls: run in the thread pool)."""
     entry = next((f for f in _downloads(build) if f["name"] == name), None)
     path = (build.path / str(entry["path"])).resolve() if entry else None
     if entry is None or path is None or not path.is_file() or (build.path / "dumps").resolve() not in path.parents:
         raise ResourceNotFound(f"Aucun fichier « {name} » dans les téléchargements de la construction "
                                f"{build.build_id} (voir /telechargements).")
+    return entry, path
+
+
+@router.api_route("/telechargements/{name}", methods=["GET", "HEAD"])
+async def download(name: str, request: Request, store: StoreDep) -> Response:
+    build = await run_in_threadpool(store.build)
+    if build is None:
+        raise StoreUnavailable(NO_BUILD)
+    entry, path = await run_in_threadpool(_download_entry, build, name)
     sha = str(entry.get("sha256") or "")
     compressible = not name.endswith(".gz") and int(entry.get("bytes") or 0) >= GZIP_MIN_BYTES
     gzip = compressible and request.method == "GET" and _accepts_gzip(request)
@@ -400,7 +410,7 @@ async def sitemap(request: Request, store: StoreDep, settings: SettingsDep) -> R
 @router.api_route("/sitemap-{number}.xml", methods=["GET", "HEAD"])
 async def sitemap_part(number: str, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     files, build = await _sitemaps(request, store, settings)
-    if not number.isdigit() or not 1 <= int(number) < len(files) or len(files) == 1:
+    if not _NUMBER.fullmatch(number) or not 1 <= int(number) < len(files) or len(files) == 1:
         raise ResourceNotFound(f"Aucune partie « {number} » du plan du site (voir /sitemap.xml).")
     return Response(files[int(number)], media_type="application/xml",
                     headers=_cache_headers(build, f"sitemap-{number}"))

@@ -9,7 +9,6 @@ extra SPARQL query.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +17,7 @@ from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from sparql_endpoint.documents import Node, Value
+from sparql_endpoint.documents import Node, Value, valid_iri
 from sparql_endpoint.errors import StoreUnavailable
 from sparql_endpoint.page_fields import (
     BOOLEANS,
@@ -30,7 +29,7 @@ from sparql_endpoint.page_fields import (
     RISK_LABELS_FR,
 )
 from sparql_endpoint.prefixes import NOMENCLATURE, ONTOLOGY_IRI, PREFIXES
-from sparql_endpoint.rendering import html_response
+from sparql_endpoint.rendering import html_response, safe_href, script_json
 from sparql_endpoint.routes.browse import search_index, to_param
 from sparql_endpoint.routes.browse import select as _select
 from sparql_endpoint.search import FACET_BY_NAME, Query, fold
@@ -139,7 +138,7 @@ def contact_of(triples: list[ox.Triple], iri: str) -> dict[str, str] | None:
     found = {t.predicate.value.rsplit("#", 1)[-1]: t.object.value for t in triples
              if t.subject.value == points[0] and t.predicate.value.startswith(vcard)}
     contact = {"name": found.get("fn"), "email": found.get("hasEmail", "").removeprefix("mailto:") or None,
-               "url": found.get("hasURL")}
+               "url": safe_href(found.get("hasURL"))}
     return contact if any(contact.values()) else None
 
 
@@ -168,8 +167,7 @@ def _schema_org(iri: str, page: str, triples: list[ox.Triple], labels: dict[str,
         "spatialCoverage": [{"@type": "Place", "@id": o.value, "name": name_of(o)} for o in values(f"{DCT}spatial")] or None,
         "isBasedOn": [o.value for o in values(f"{DCT}source")] or None,
     }
-    body = json.dumps({k: v for k, v in data.items() if v}, ensure_ascii=False, indent=1)
-    return body.replace("</", "<\\/")
+    return script_json({k: v for k, v in data.items() if v}, indent=1)
 
 
 def _all_labels(triples: list[ox.Triple]) -> dict[str, str]:
@@ -192,6 +190,8 @@ def _literals(triples, iri: str, prop: str) -> list[ox.Literal]:
 
 def _tree(store, settings, scheme: str) -> list[dict[str, Any]]:
     """The concepts of a scheme as a forest: [{iri, label, notation, children: [...]}], by label."""
+    if not valid_iri(scheme):  # from the data; never pasted into a query unless it is a plain IRI
+        return []
     rows = _select(store, settings, f"""SELECT ?c ?label ?notation ?broader WHERE {{
       ?c <{SKOS}inScheme> <{scheme}> .
       OPTIONAL {{ ?c <{SKOS}prefLabel> ?label FILTER(lang(?label) = "fr") }}

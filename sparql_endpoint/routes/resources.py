@@ -29,7 +29,7 @@ from sparql_endpoint.errors import ResourceNotFound
 from sparql_endpoint.execute import QueryJob
 from sparql_endpoint.negotiation import negotiate
 from sparql_endpoint.prefixes import NOMENCLATURE, PREFIXES, all_prefixes
-from sparql_endpoint.rendering import bytes_response, graph_bytes, html_response
+from sparql_endpoint.rendering import bytes_response, graph_bytes, html_response, safe_href
 from sparql_endpoint.routes import resource_pages
 from sparql_endpoint.settings import Settings
 from sparql_endpoint.store import BuildInfo, Store
@@ -95,9 +95,17 @@ def local_href(base: str):
         if iri.startswith(W3ID):
             path = _doc_path(iri, base)
             return f"{_location(path)}{fragment}" if path else iri
-        return iri
+        return safe_href(iri)  # register data is untrusted: no javascript: links
 
     return href
+
+
+def _replacement_location(replaced: str, base: str, extension: str | None = None) -> str | None:
+    """Where a replaced record redirects: only to a document of this site. A ``dct:isReplacedBy`` that
+    points elsewhere (register data is untrusted) is shown in the document, not followed: our IRIs must
+    not become an open redirect."""
+    target = _doc_path(replaced, base, extension)
+    return None if target is None else base + _location(target.lstrip("/"))
 
 
 @router.api_route("/id/{path:path}", methods=["GET", "HEAD"])
@@ -111,9 +119,8 @@ async def thing(
     if row is None:
         raise _not_found(iri)
     replaced = row.get("replacement", {}).get("value")
-    if replaced:
-        target = _doc_path(replaced, settings.base_url)
-        location = replaced if target is None else settings.base_url + _location(target.lstrip("/"))
+    location = _replacement_location(replaced, settings.base_url) if replaced else None
+    if location:
         return RedirectResponse(location, status_code=301, headers={"Vary": "Accept"})
     location = settings.base_url + _location(f"doc/{path}")
     return Response(status_code=303, headers={"Location": location, "Vary": "Accept"})
@@ -240,9 +247,8 @@ async def _serve(request, store, settings, iri, doc_path, extension, make_query)
     if not triples:
         raise _not_found(iri)
     replaced = documents.replacement(triples, iri)
-    if replaced:
-        target = _doc_path(replaced, base, extension)
-        location = replaced if target is None else base + _location(target.lstrip("/"))
+    location = _replacement_location(replaced, base, extension) if replaced else None
+    if location:
         return RedirectResponse(location, status_code=301, headers={"Vary": "Accept"})
     status = 410 if documents.is_withdrawn(triples, iri) else 200
     prefixes = all_prefixes(base)

@@ -6,7 +6,6 @@ GET ``?query=``, POST ``application/x-www-form-urlencoded``, POST ``application/
 
 from __future__ import annotations
 
-import json
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
@@ -15,11 +14,17 @@ from fastapi.responses import Response
 
 from sparql_endpoint import media_types as mt
 from sparql_endpoint.deps import SettingsDep, StoreDep
-from sparql_endpoint.errors import BadRequest, NotAcceptable, UnsupportedMediaType, UpdateRefused
+from sparql_endpoint.errors import (
+    BadRequest,
+    NotAcceptable,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    UpdateRefused,
+)
 from sparql_endpoint.execute import QueryJob
 from sparql_endpoint.negotiation import negotiate
 from sparql_endpoint.prefixes import PREFIXES, SERVICE_PREFIXES, all_prefixes, sparql_prologue
-from sparql_endpoint.rendering import bytes_response, graph_bytes, html_response
+from sparql_endpoint.rendering import bytes_response, graph_bytes, html_response, script_json
 from sparql_endpoint.service_description import service_description
 from sparql_endpoint.settings import Settings
 from sparql_endpoint.store import Store
@@ -31,6 +36,7 @@ Params = list[tuple[str, str]]
 _READ_ONLY = (
     "Ce point d'accès SPARQL est en lecture seule : les mises à jour (paramètre « update ») sont refusées."
 )
+MAX_BODY = 1 << 20  # bytes of a POSTed query or form: a query is text, never a file
 _SD_TYPES = [*(m.media_type for m in mt.GRAPH_TYPES), mt.HTML.media_type]
 
 
@@ -80,6 +86,25 @@ def _decode(body: bytes, what: str) -> str:
         raise BadRequest(f"Le corps de la requête ({what}) n'est pas en UTF-8 valide : octet {exc.start}.") from None
 
 
+async def _read_body(request: Request) -> bytes:
+    """The request body, refused past ``MAX_BODY`` without reading the rest into memory."""
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY:
+        raise PayloadTooLarge(_too_large())
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise PayloadTooLarge(_too_large())
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large() -> str:
+    return (f"Le corps de la requête dépasse {MAX_BODY // 1024} Kio : une requête SPARQL est un texte court. "
+            "Pour des traitements lourds, téléchargez les fichiers complets (/telechargements).")
+
+
 def _query_string(request: Request) -> Params:
     try:
         return parse_qsl(request.url.query, keep_blank_values=True, encoding="utf-8", errors="strict")
@@ -112,7 +137,7 @@ async def sparql_post(
     url_params = _query_string(request)
     content_type = request.headers.get("content-type", "")
     media = content_type.split(";")[0].strip().lower()
-    body = await request.body()
+    body = await _read_body(request)
     if media == "application/x-www-form-urlencoded":
         try:
             form = parse_qsl(_decode(body, "formulaire"), keep_blank_values=True, encoding="utf-8", errors="strict")
@@ -153,9 +178,7 @@ def _editor(request: Request, settings: Settings, headers: dict[str, str]) -> Re
             "prologue": sparql_prologue(prefixes),
             "default_query": default_query,
             "examples": examples,
-            "examples_json": json.dumps(
-                {e.name: e.text for e in examples}, ensure_ascii=False
-            ).replace("</", "<\\/"),
+            "examples_json": script_json({e.name: e.text for e in examples}),
             "result_types": mt.RESULT_TYPES,
             "graph_types": mt.GRAPH_TYPES,
             "settings": settings,

@@ -34,9 +34,14 @@
     query.value = missing.join("\n") + (missing.length ? "\n" : "") + query.value;
   });
 
+  // Results are data, and register data is untrusted: only web IRIs become links
+  // (a javascript: or data: IRI is shown as text). Same rule as rendering.safe_href on the server.
+  var SAFE_SCHEME = /^(https?|mailto|ftp|urn|doi):/i;
+
   function link(iri) {
-    var a = document.createElement("a");
-    a.href = iri;
+    var safe = SAFE_SCHEME.test(iri.replace(/[\u0000-\u0020]/g, ""));
+    var a = document.createElement(safe ? "a" : "span");
+    if (safe) a.href = iri;
     a.textContent = iri;
     return a;
   }

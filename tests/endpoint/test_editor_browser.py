@@ -55,3 +55,30 @@ def test_editor_runs_an_example_offline(live: str) -> None:
         page.wait_for_function("document.getElementById('status').textContent.startsWith('Erreur 400')")
         browser.close()
     assert outside == []
+
+
+def test_editor_shows_hostile_results_as_text(live: str) -> None:
+    """Result values are data (registers are untrusted): a ``javascript:`` IRI is not a link, markup in a
+    literal is text."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, "chromium manque : lancez « make browser »"
+    query = ('SELECT ?x ?label WHERE { VALUES (?x ?label) { (<javascript:alert(1)> "<img src=x onerror=alert(2)>") '
+             '(<https://a.example/ok> "ok") } }')
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(f"{live}/sparql")
+        page.fill("#query", query)
+        page.click("button[type=submit]")
+        page.wait_for_selector("#results table tbody tr")
+        hrefs = page.locator("#results table a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+        text = page.locator("#results table").inner_text()
+        images = page.locator("#results img").count()
+        browser.close()
+    assert hrefs == ["https://a.example/ok"]
+    assert "javascript:alert(1)" in text and "<img src=x onerror=alert(2)>" in text
+    assert images == 0 and dialogs == []
