@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import time
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ from sparql_endpoint.execute import (
 from sparql_endpoint.settings import Settings
 from sparql_endpoint.workers import WorkerPool
 
+log = logging.getLogger(__name__)
 NO_BUILD = (
     "Aucune construction de la bibliothèque n'est disponible (var/current manque). "
     "Lancez « ia-territoriales build » (ou « make build »)."
@@ -116,6 +118,9 @@ class EmbeddedStore:
         self._pool.close()
 
 
+# Messages for the public: the address of the internal server and its raw answers go to the log only.
+_RETRY = "Réessayez dans un instant ; si le problème persiste, signalez-le aux administrateurs."
+_REMOTE_DOWN = f"Le serveur SPARQL de la bibliothèque est injoignable. {_RETRY}"
 _REMOTE_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 _BYTES_PER_ROW = 4096  # a remote answer larger than result_limit rows of this size is refused unread
 
@@ -169,14 +174,14 @@ class RemoteStore:
                 f"La requête a dépassé la durée maximale de {timeout:g} s et a été abandonnée."
             ) from None
         except httpx.HTTPError as exc:
-            raise StoreUnavailable(f"Le serveur SPARQL {self._url} est injoignable : {exc}") from None
+            log.warning("remote SPARQL server %s unreachable: %s", self._url, exc)
+            raise StoreUnavailable(_REMOTE_DOWN) from None
         text = body.decode("utf-8", "replace").strip()
         if response.status_code == 400:
             raise QueryParseError(f"Erreur de syntaxe SPARQL : {text[:2000]}")
         if response.status_code >= 300:
-            raise StoreUnavailable(
-                f"Le serveur SPARQL {self._url} a répondu {response.status_code} : {text[:500]}"
-            )
+            log.warning("remote SPARQL server %s answered %s: %s", self._url, response.status_code, text[:500])
+            raise StoreUnavailable(f"Le serveur SPARQL de la bibliothèque a répondu {response.status_code}. {_RETRY}")
         media = response.headers.get("content-type", "").split(";")[0].strip().lower()
         try:
             if media in ("application/sparql-results+json", "application/json"):
@@ -184,9 +189,11 @@ class RemoteStore:
             elif media in ("application/n-triples", "text/plain"):
                 result = [quad.triple for quad in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
             else:
-                raise StoreUnavailable(f"Le serveur SPARQL {self._url} a répondu en « {media} », type inattendu.")
+                log.warning("remote SPARQL server %s answered in %r", self._url, media)
+                raise StoreUnavailable(f"Le serveur SPARQL de la bibliothèque a répondu en « {media} », type inattendu.")
         except SyntaxError as exc:
-            raise StoreUnavailable(f"Réponse illisible du serveur SPARQL {self._url} : {exc}") from None
+            log.warning("unreadable answer of remote SPARQL server %s: %s", self._url, exc)
+            raise StoreUnavailable(f"Réponse illisible du serveur SPARQL de la bibliothèque. {_RETRY}") from None
         return serialise(result, job)
 
     def close(self) -> None:

@@ -46,8 +46,10 @@ def _worker_main(conn: Connection) -> None:  # runs in the child process
             conn.send(("ok", run_job(embedded_source(store), job)))
         except errors.ServiceError as exc:
             conn.send(("error", type(exc).__name__, exc.message))
-        except OSError as exc:
-            conn.send(("error", "StoreUnavailable", f"Lecture du store impossible : {exc}"))
+        except OSError as exc:  # the detail names server paths: to the log (stderr), not to the client
+            log.warning("store %s unreadable: %s", store_path, exc)
+            conn.send(("error", "StoreUnavailable",
+                       "Lecture des données impossible (store illisible) ; l'erreur a été journalisée."))
 
 
 class _Worker:

@@ -8,12 +8,14 @@ must render it as text.
 
 from __future__ import annotations
 
+import http.server
 import json
 import re
 import socket
 import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from endpoint import servers
@@ -325,3 +327,74 @@ def test_trailing_slash_redirect_ignores_a_forged_host_header(hostile: TestClien
     location = response.headers["location"]
     assert location.startswith(BASE) and "attaquant" not in location
     assert location.removeprefix(BASE) == path.strip("/").replace("/?", "?")
+
+
+class _FailingSparqlServer(http.server.BaseHTTPRequestHandler):
+    """A remote SPARQL server that fails with an internal message (a misconfigured Fuseki, say)."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("content-length") or 0))
+        body = b"java.lang.NullPointerException at org.internal.Secret(Secret.java:42)"
+        self.send_response(500)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_remote_store_errors_do_not_disclose_the_internal_server(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A remote store's address and raw answers go to the log, not to the public."""
+    var = tmp_path_factory.mktemp("var-remote-errors")
+    servers.write_build(var, BASE, "remote-1")
+    failing = http.server.HTTPServer(("127.0.0.1", 0), _FailingSparqlServer)
+    thread = threading.Thread(target=failing.serve_forever, daemon=True)
+    thread.start()
+    closed = servers.free_port()
+    try:
+        for url in (f"http://127.0.0.1:{closed}/interne/sparql",
+                    f"http://127.0.0.1:{failing.server_address[1]}/interne/sparql"):
+            with TestClient(create_app(servers.make_settings(var, url))) as client:
+                response = client.get("/sparql", params={"query": "ASK {}"})
+            assert response.status_code == 503, response.text
+            error = response.json()["error"]
+            assert "interne/sparql" not in error and "127.0.0.1" not in error
+            assert "NullPointerException" not in error and "Secret" not in error
+            assert "serveur SPARQL de la bibliothèque" in error
+    finally:
+        failing.shutdown()
+        failing.server_close()
+
+
+def test_unreadable_store_error_does_not_disclose_server_paths(tmp_path: Path) -> None:
+    build = tmp_path / "builds" / "broken-1"
+    (build / "store").mkdir(parents=True)  # a directory, but no RocksDB in it
+    (build / "manifest.json").write_text('{"build_id": "broken-1"}', encoding="utf-8")
+    (tmp_path / "current").symlink_to(Path("builds") / "broken-1")
+    with TestClient(create_app(servers.make_settings(tmp_path, query_workers=1))) as client:
+        response = client.get("/sparql", params={"query": "ASK {}"})
+    assert response.status_code == 503, response.text
+    error = response.json()["error"]
+    assert str(tmp_path) not in error and "CURRENT" not in error and "store illisible" in error
+
+
+def test_missing_search_index_error_does_not_disclose_server_paths(tmp_path: Path) -> None:
+    build = servers.write_build(tmp_path, BASE, "no-index-1")
+    (build / "search.sqlite").unlink()
+    with TestClient(create_app(servers.make_settings(tmp_path, query_workers=1))) as client:
+        response = client.get("/cas-usage.json")
+    assert response.status_code == 503, response.text
+    error = response.json()["error"]
+    assert "index de recherche" in error and str(tmp_path) not in error and "search.sqlite" not in error
+
+
+def test_html_has_a_strict_content_security_policy(hostile: TestClient) -> None:
+    for path in ("/", "/doc/cas-usage/pstw-hostile.html", "/nulle-part"):
+        response = hostile.get(path, headers={"Accept": "text/html"})
+        policy = response.headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "object-src 'none'" in policy, path
+        assert response.headers["x-content-type-options"] == "nosniff"
+    assert "content-security-policy" not in hostile.get("/doc/cas-usage/pstw-hostile.ttl").headers
+    assert hostile.get("/doc/cas-usage/pstw-hostile.ttl").headers["x-content-type-options"] == "nosniff"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -36,6 +37,7 @@ from sparql_endpoint.settings import Settings
 from sparql_endpoint.store import Store
 
 router = APIRouter()
+log = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 100
 CSV_LIMIT = 100_000
@@ -68,10 +70,12 @@ def search_index(request: Request, store: Store) -> SearchIndex:
     build = store.build()
     try:
         return registry.get(build.path if build else None)
-    except IndexUnavailable as exc:
+    except IndexUnavailable as exc:  # its detail may name a server path: to the log only
+        log.warning("search index unavailable: %s", exc)
         raise StoreUnavailable(
-            "L'index de recherche de la bibliothèque est indisponible "
-            f"({exc}). Relancez « ia-territoriales build »."
+            "L'index de recherche de la bibliothèque est indisponible"
+            + (" (aucune construction servie)" if build is None else "")
+            + ". Relancez « ia-territoriales build »."
         ) from None
 
 

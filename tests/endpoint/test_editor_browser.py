@@ -52,7 +52,9 @@ def test_editor_runs_an_example_offline(live: str) -> None:
         assert page.locator("#downloads a[data-format=csv]").get_attribute("href").startswith("/sparql?query=")
         page.fill("#query", "SELECT * WHERE {")
         page.click("button[type=submit]")
-        page.wait_for_function("document.getElementById('status').textContent.startsWith('Erreur 400')")
+        # a selector wait, not wait_for_function: the page's CSP forbids the eval() that one uses
+        page.locator("#status", has_text="Erreur 400").wait_for()
+        assert page.locator("#status").inner_text().startswith("Erreur 400")
         browser.close()
     assert outside == []
 
