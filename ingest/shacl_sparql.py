@@ -323,9 +323,9 @@ class Compiler:
             checks.append(self.check(prop, SH.hasValue, f"{target} MINUS {{ ?this {p} {_term(arg[SH.hasValue])} }}",
                                      select="?this", path=path))
         if arg.get(SH.uniqueLang) == Literal(True):
-            body = (f"{target} ?this {p} ?_a, ?_b . FILTER(!sameTerm(?_a, ?_b) && LANG(?_a) != \"\" && "
-                    f"LCASE(LANG(?_a)) = LCASE(LANG(?_b))) BIND(LCASE(LANG(?_a)) AS ?_lang)")
-            checks.append(self.check(prop, SH.uniqueLang, body, select="DISTINCT ?this ?_lang", path=path))
+            body = (f"{{ SELECT ?this ?_lang WHERE {{ {target} ?this {p} ?_a . FILTER(LANG(?_a) != \"\") "
+                    f"BIND(LCASE(LANG(?_a)) AS ?_lang) }} GROUP BY ?this ?_lang HAVING (COUNT(DISTINCT ?_a) > 1) }}")
+            checks.append(self.check(prop, SH.uniqueLang, body, select="?this ?_lang", path=path))
         elif SH.uniqueLang in arg and arg[SH.uniqueLang] != Literal(False):
             raise _err(g, prop, "sh:uniqueLang autre que true/false")
         if SH.lessThanOrEquals in arg:
