@@ -117,6 +117,15 @@ def python_regex_to_sparql(pattern: str) -> str:
     return "".join(out)
 
 
+@functools.cache
+def _regex_runs(regex: str, flag_arg: str) -> bool:
+    """Whether oxigraph accepts the regular expression (an invalid one makes REGEX unbound, not an error)."""
+    from pyoxigraph import Store
+
+    rows = list(Store().query(f'SELECT (REGEX("", {regex}{flag_arg}) AS ?ok) {{}}'))
+    return rows[0]["ok"] is not None
+
+
 def _string(text: str) -> str:
     return Literal(text).n3()
 
@@ -175,6 +184,8 @@ class Compiler:
             flags = g.value(shape, SH.flags)
             regex = _string(python_regex_to_sparql(str(arg)))
             flag_arg = f", {_string(str(flags))}" if flags is not None else ""
+            if not _regex_runs(regex, flag_arg):
+                raise _err(g, shape, f"l'expression rationnelle {arg} (hors de la syntaxe de oxigraph)")
             return f"(!isBlank({v}) && REGEX(STR({v}), {regex}{flag_arg}))"
         if param == SH.languageIn:
             tags = [str(t).lower() for t in _items(g, arg)]
@@ -368,5 +379,17 @@ def checked_datatypes(checks_shapes: Graph) -> set[URIRef]:
 
 @functools.lru_cache(maxsize=16)
 def compile_shapes(shapes: Graph) -> tuple[Check, ...]:
-    """Every constraint of ``shapes`` as a SPARQL query (cached per shapes graph)."""
-    return tuple(Compiler(shapes).compile())
+    """Every constraint of ``shapes`` as a SPARQL query (cached per shapes graph).
+
+    Each query is run once on an empty store, so that what oxigraph cannot run (a Python-only regular
+    expression such as a lookahead, a broken SPARQL constraint) fails here, when the shapes are loaded."""
+    from pyoxigraph import Store
+
+    checks = tuple(Compiler(shapes).compile())
+    empty = Store()
+    for check in checks:
+        try:
+            list(empty.query(check.query))
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise _err(shapes, check.constraint or check.shape, f"la requête compilée ({exc})") from exc
+    return checks

@@ -135,6 +135,9 @@ UNSUPPORTED = {
                        "ex:N a sh:NodeShape ; sh:property [ sh:path ex:q ; sh:maxCount 1 ] .",
     "sparql prefixes": "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select \"SELECT $this WHERE {}\" ; "
                        "sh:prefixes ex:x ] .",
+    "lookahead pattern": "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; "
+                         "sh:pattern \"^(?=a)b\" ] .",
+    "broken sparql": "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select \"SELECT $this WHERE { \" ] .",
     "disjoint qualified": "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; "
                           "sh:qualifiedValueShape [ sh:class ex:D ] ; sh:qualifiedMinCount 1 ; "
                           "sh:qualifiedValueShapesDisjoint true ] .",
