@@ -55,10 +55,15 @@ COMPONENTS = {
     SH.sparql: "SPARQLConstraintComponent",
 }
 HANDLED = PASSIVE | TARGETS | set(COMPONENTS) | {SH.qualifiedValueShape, SH.flags}
+# Blank nodes are loaded as IRIs under this prefix (oxigraph renames blank nodes when it parses, and
+# results must name them as rdflib does): these tests tell them apart.
+BLANK_PREFIX = "urn:ia-territoriales:validation:noeud-anonyme:"
+IS_BLANK = 'STRSTARTS(STR({v}), "' + BLANK_PREFIX + '")'
+IS_IRI = "(isIRI({v}) && !" + IS_BLANK + ")"
 NODE_KINDS = {
-    SH.IRI: "isIRI({v})", SH.Literal: "isLiteral({v})", SH.BlankNode: "isBlank({v})",
-    SH.BlankNodeOrIRI: "(isBlank({v}) || isIRI({v}))", SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
-    SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
+    SH.IRI: IS_IRI, SH.Literal: "isLiteral({v})", SH.BlankNode: IS_BLANK,
+    SH.BlankNodeOrIRI: "isIRI({v})", SH.BlankNodeOrLiteral: f"({IS_BLANK} || isLiteral({{v}}))",
+    SH.IRIOrLiteral: f"({IS_IRI} || isLiteral({{v}}))",
 }
 SUBCLASS = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 
@@ -186,7 +191,7 @@ class Compiler:
             flag_arg = f", {_string(str(flags))}" if flags is not None else ""
             if not _regex_runs(regex, flag_arg):
                 raise _err(g, shape, f"l'expression rationnelle {arg} (hors de la syntaxe de oxigraph)")
-            return f"(!isBlank({v}) && REGEX(STR({v}), {regex}{flag_arg}))"
+            return f"(!{IS_BLANK.format(v=v)} && REGEX(STR({v}), {regex}{flag_arg}))"
         if param == SH.languageIn:
             tags = [str(t).lower() for t in _items(g, arg)]
             if "*" in tags:
@@ -200,7 +205,7 @@ class Compiler:
                 raise _err(g, shape, "sh:minInclusive non littéral")
             return f"(isLiteral({v}) && COALESCE({v} >= {arg.n3()}, false))"
         if param == SH.maxLength:
-            return f"(!isBlank({v}) && STRLEN(STR({v})) <= {int(arg)})"
+            return f"(!{IS_BLANK.format(v=v)} && STRLEN(STR({v})) <= {int(arg)})"
         if param == SH["or"]:
             return "(" + " || ".join(self.conforms(s, v) for s in _items(g, arg)) + ")"
         if param == SH["and"]:
@@ -365,11 +370,11 @@ class Compiler:
     def less_or_equal(a: str, b: str) -> str:
         """pySHACL's order: IRIs and strings compare as strings; a string and a non-string never conform."""
         def stringy(x: str) -> str:
-            return f"(isIRI({x}) || (isLiteral({x}) && DATATYPE({x}) IN (<{XSD.string}>, <{RDF.langString}>)))"
+            return f"({IS_IRI.format(v=x)} || (isLiteral({x}) && DATATYPE({x}) IN (<{XSD.string}>, <{RDF.langString}>)))"
 
         sa, sb = stringy(a), stringy(b)
         return (f"IF({sa} && {sb}, STR({a}) <= STR({b}), IF({sa} || {sb}, false, "
-                f"!isBlank({a}) && !isBlank({b}) && COALESCE({a} <= {b}, false)))")
+                f"!isIRI({a}) && !isIRI({b}) && COALESCE({a} <= {b}, false)))")
 
 
 def checked_datatypes(checks_shapes: Graph) -> set[URIRef]:

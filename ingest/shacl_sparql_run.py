@@ -11,6 +11,7 @@ same focus, path, source shape, component, severity, value and French/English me
 from __future__ import annotations
 
 import datetime
+import re
 import time
 from collections.abc import Iterable
 from decimal import Decimal
@@ -22,7 +23,14 @@ from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from ingest.namespaces import bind_prefixes
-from ingest.shacl_sparql import ILL_TYPED_GRAPH, ILL_TYPED_PREDICATE, Check, checked_datatypes, compile_shapes
+from ingest.shacl_sparql import (
+    BLANK_PREFIX,
+    ILL_TYPED_GRAPH,
+    ILL_TYPED_PREDICATE,
+    Check,
+    checked_datatypes,
+    compile_shapes,
+)
 from ingest.validate import (
     DEFAULT_PROFILE,
     SEVERITIES,
@@ -49,19 +57,27 @@ def _ill_typed(literal: Literal) -> bool:
     return expected is not None and not isinstance(literal.value, expected)
 
 
-def to_ntriples(graphs: Iterable[Graph]) -> bytes:
-    """The union of ``graphs`` as N-Triples (what pyoxigraph bulk-loads fastest)."""
-    lines = []
-    for graph in graphs:
-        lines.append(graph.serialize(format="nt", encoding="utf-8"))
-    return b"\n".join(lines)
+_BLANK_SUBJECT = re.compile(rb"^_:(\S+) ", re.M)
+_BLANK_OBJECT = re.compile(rb" _:(\S+) \.$", re.M)
+
+
+def skolemize(nt: bytes) -> bytes:
+    """Blank nodes as IRIs under ``BLANK_PREFIX``: oxigraph gives parsed blank nodes new names, and results must
+    name them (and graphs loaded one by one share them) as in rdflib. In N-Triples a blank node starts a line
+    or ends it before " ."; a literal never ends a line that way (it ends with its closing quote, tag or type)."""
+    if b"_:" not in nt:
+        return nt
+    prefix = BLANK_PREFIX.encode()
+    nt = _BLANK_SUBJECT.sub(lambda m: b"<" + prefix + m.group(1) + b"> ", nt)
+    return _BLANK_OBJECT.sub(lambda m: b" <" + prefix + m.group(1) + b"> .", nt)
 
 
 def make_store(graphs: Iterable[Graph], datatypes: set[URIRef]) -> Store:
     """An in-memory store with ``graphs`` in its default graph and, in a named graph, the ill-typed literals
     of ``datatypes``: pySHACL fails a value that rdflib cannot parse, which SPARQL alone cannot tell."""
     store = Store()
-    store.bulk_load(input=to_ntriples(graphs), format=RdfFormat.N_TRIPLES)
+    for graph in graphs:  # one at a time: a single copy of N-Triples in memory
+        store.bulk_load(input=skolemize(graph.serialize(format="nt", encoding="utf-8")), format=RdfFormat.N_TRIPLES)
     if datatypes:
         listed = ", ".join(f"<{d}>" for d in sorted(datatypes))
         query = f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER(isLiteral(?o) && DATATYPE(?o) IN ({listed})) }}"
@@ -75,7 +91,8 @@ def to_rdflib(term):
     if term is None:
         return None
     if isinstance(term, NamedNode):
-        return URIRef(term.value)
+        value = term.value
+        return BNode(value[len(BLANK_PREFIX):]) if value.startswith(BLANK_PREFIX) else URIRef(value)
     if isinstance(term, OxBlank):
         return BNode(term.value)
     if isinstance(term, OxLiteral):

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from ingest import shacl_sparql_run, validate
@@ -115,6 +115,23 @@ def test_ill_typed_literals_and_python_end_of_line_as_pyshacl():
     found = {(r.component.rsplit("#")[-1], r.value) for r in reference.results}
     assert ("DatatypeConstraintComponent", "2026-13-45") in found
     assert ("MinInclusiveConstraintComponent", "-5.00") in found
+
+
+def test_blank_nodes_are_named_as_rdflib_names_them():
+    data = Graph()
+    for path in sorted((ROOT / "data" / "exemples").glob("*.ttl")):
+        read_graph(path, BASE, data)
+    use_case = next(data.subjects(RDF.type, IAT.UseCase))
+    contact, page = BNode("contact-anonyme"), BNode()
+    vcard = "http://www.w3.org/2006/vcard/ns#"
+    data.add((use_case, URIRef("http://www.w3.org/ns/dcat#contactPoint"), contact))
+    data.add((contact, RDF.type, URIRef(vcard + "Individual")))  # no email nor page: sh:or fails on it
+    data.add((contact, URIRef(vcard + "fn"), Literal("Accueil _:x .")))
+    data.add((use_case, URIRef("http://www.w3.org/ns/dcat#landingPage"), page))  # not an IRI
+    reference, compiled = both(data)
+    assert keys(compiled) == keys(reference)
+    assert str(contact) in {r.focus_node for r in reference.results}
+    assert ("NodeKindConstraintComponent", None) in {(r.component.rsplit("#")[-1], r.value) for r in reference.results}
 
 
 def test_python_dollar_matches_before_a_final_newline():
