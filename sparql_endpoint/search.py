@@ -30,8 +30,17 @@ BM25_LIMIT = 5000  # documents matching the words, above which relevance is "tit
 # ---- text analysis: a copy of ingest.search_index.analyse (a test keeps them equal) --------------
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_STEMMERS = {lang: snowballstemmer.stemmer(name) for lang, name in
-             (("fr", "french"), ("en", "english"), ("nl", "dutch"))}
+_STEMMER_NAMES = (("fr", "french"), ("en", "english"), ("nl", "dutch"))
+_local = threading.local()
+
+
+def _stemmers() -> dict[str, snowballstemmer.stemmer]:
+    """This thread's stemmers: Snowball stemmers keep state between calls and are not thread-safe
+    (FastAPI runs sync handlers in a thread pool; shared ones raised IndexError under load)."""
+    stemmers = getattr(_local, "stemmers", None)
+    if stemmers is None:
+        stemmers = _local.stemmers = {lang: snowballstemmer.stemmer(name) for lang, name in _STEMMER_NAMES}
+    return stemmers
 
 
 _STOPWORDS = frozenset(
@@ -45,7 +54,8 @@ def fold(text: str) -> str:
 
 
 def analyse(text: str, lang: str = "fr") -> list[str]:
-    stemmer = _STEMMERS.get(lang, _STEMMERS["fr"])
+    stemmers = _stemmers()
+    stemmer = stemmers.get(lang, stemmers["fr"])
     return [stemmer.stemWord(w) for w in _WORD.findall(fold(text)) if w not in _STOPWORDS]
 
 
@@ -65,7 +75,7 @@ def match_expression(text: str) -> str | None:
     word is the OR of its stems in French, English and Dutch. Only ``\\w`` characters reach FTS5."""
     terms = []
     for word in [w for w in _WORD.findall(fold(text)) if w not in _STOPWORDS][:20]:
-        stems = sorted({s.stemWord(word) for s in _STEMMERS.values()})
+        stems = sorted({s.stemWord(word) for s in _stemmers().values()})
         terms.append("(" + " OR ".join(f'"{s}"' for s in stems) + ")")
     return " AND ".join(terms) if terms else None
 

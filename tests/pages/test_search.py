@@ -57,7 +57,7 @@ def _expected(docs, query: Query, exclude: str | None = None) -> list[int]:
     out = []
     for number, doc in enumerate(docs, start=1):
         terms = set((doc["title_terms"] + " " + doc["body_terms"]).split())
-        if not all(any(s.stemWord(w) in terms for s in reader._STEMMERS.values()) for w in words):
+        if not all(any(s.stemWord(w) in terms for s in reader._stemmers().values()) for w in words):
             continue
         facets = set(doc["facets"])
         if all(any((f, v) in facets for v in values) for f, values in query.filters.items() if f != exclude):
