@@ -43,6 +43,7 @@ from ingest.manifest import (
     file_entry,
     input_digest,
     read_manifest,
+    sha256_file,
     write_manifest,
 )
 from ingest.namespaces import bind_prefixes
@@ -58,6 +59,8 @@ EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
 # fixed named graphs (docs/ARCHITECTURE.md); one more per register in ingest.sources
 GRAPH_LIBRARY, GRAPH_NOMENCLATURE, GRAPH_SHAPES = "bibliotheque", "nomenclature", "formes"
+# data/exemples/: fictional records that exercise every field; validated like the library, kept out of it
+GRAPH_EXAMPLES, EXAMPLES_DIR = "exemples", "exemples"
 
 
 class BuildError(Exception):
@@ -246,6 +249,14 @@ def _read_dir(folder: Path, base: str) -> Graph:
     return _read_files(rdf_files([folder]) if folder.is_dir() else [], base)
 
 
+def library_files(data_dir: Path) -> list[Path]:
+    """The RDF files of graphe/bibliotheque: data/ but its fictional examples (data/exemples/)."""
+    if not data_dir.is_dir():
+        return []
+    examples = data_dir / EXAMPLES_DIR
+    return [p for p in rdf_files([data_dir]) if not p.is_relative_to(examples)]
+
+
 def read_inputs(opts: BuildOptions) -> tuple[dict[str, Graph], dict[str, str]]:
     """Read every input into one rdflib graph per named graph (short name -> graph), in load order.
 
@@ -258,8 +269,10 @@ def read_inputs(opts: BuildOptions) -> tuple[dict[str, Graph], dict[str, str]]:
         graphs: dict[str, Graph] = {
             GRAPH_NOMENCLATURE: _read_files(ontology_files(opts.root / "ontology"), base),
             GRAPH_SHAPES: _read_dir(opts.root / "shapes", base),
-            GRAPH_LIBRARY: _read_dir(opts.data, base),
+            GRAPH_LIBRARY: _read_files(library_files(opts.data), base),
         }
+        if (opts.data / EXAMPLES_DIR).is_dir():
+            graphs[GRAPH_EXAMPLES] = _read_dir(opts.data / EXAMPLES_DIR, base)
     except RDFReadError as exc:
         raise BuildError(str(exc)) from exc
     origin: dict[str, str] = {}
@@ -314,6 +327,32 @@ def load_store(store_dir: Path, graphs: dict[str, Graph], base: str, opts: Build
             raise BuildError(f"graphe « {name} » : chargement refusé par le store ({exc})") from exc
     store.flush()
     return store
+
+
+SOURCES_COPY = "sources"  # inside a build: the files of sources/ that the data cite (prov:wasDerivedFrom)
+
+
+def copy_source_files(sources_dir: Path, build_dir: Path) -> list[dict[str, Any]]:
+    """Copy the regular files of ``sources/`` into ``build_dir/sources/`` (symbolic links and what they
+    point to are left out), so the service answers ``/sources/{path}`` with the very files this build was
+    made from. Returns the manifest's ``source_files`` entries (path relative to sources/, size, sha256)."""
+    entries: list[dict[str, Any]] = []
+    if not sources_dir.is_dir() or sources_dir.is_symlink():
+        return entries
+    target_root = build_dir / SOURCES_COPY
+    for folder, dirs, names in os.walk(sources_dir, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not (Path(folder) / d).is_symlink() and not d.startswith("."))
+        for name in sorted(names):
+            path = Path(folder) / name
+            if name.startswith(".") or path.is_symlink() or not path.is_file():
+                continue
+            rel = path.relative_to(sources_dir)
+            target = target_root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+            target.chmod(0o644)
+            entries.append({"path": rel.as_posix(), "bytes": target.stat().st_size, "sha256": sha256_file(target)})
+    return entries
 
 
 def graph_iri(base: str, name: str) -> str:
@@ -384,6 +423,8 @@ def _build_into(opts, tmp: Path, build_id: str, digest: str, steps: _Steps, vali
     with steps("validation"):
         try:
             plan = make_plan(opts.root, data_graphs, GRAPH_LIBRARY)
+            if GRAPH_EXAMPLES in plan.profiles:  # the examples follow the library's rules
+                plan.profiles[GRAPH_EXAMPLES] = plan.profiles[GRAPH_LIBRARY]
         except ShapesLoadError as exc:
             raise BuildError(str(exc)) from exc
         validation = validate_graphs(
@@ -418,6 +459,8 @@ def _build_into(opts, tmp: Path, build_id: str, digest: str, steps: _Steps, vali
     del store
     gc.collect()  # pyoxigraph closes the RocksDB store when the object is dropped
 
+    with steps("sources"):
+        source_files = copy_source_files(opts.root / "sources", tmp)
     validation_path = dumps_dir / "rapport-validation.txt"
     validation_path.write_text(validation.text_fr() + "\n", encoding="utf-8")
     findings_path = dumps_dir / "rapport-validation.json"
@@ -458,6 +501,7 @@ def _build_into(opts, tmp: Path, build_id: str, digest: str, steps: _Steps, vali
         "validation": validation.summary(),
         "store": "store",
         "files": files,
+        "source_files": source_files,
         "steps": dict(steps.seconds),
         "peak_memory_mb": peak_memory_mb(),
     }

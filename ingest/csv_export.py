@@ -1,4 +1,4 @@
-"""The CSV of use cases (one row per use case of every named graph) and its Frictionless Table Schema.
+"""The CSV of use cases (one row per use case IRI, whatever the named graphs that describe it) and its Frictionless Table Schema.
 
 Concept values are written as their French label (English, then any label, then notation as fallbacks);
 organisations and territories as their label, with the organisation's IRI in its own column; multiple
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,10 +50,11 @@ def _concept(name: str, title: str, prop: str, scheme: str) -> Column:
 
 
 FIELDS: list[Column] = [
-    Column("iri", "IRI du cas d'usage", "identifiant pérenne (IRI) du cas d'usage", None, "iri",
-           constraints={"required": True}, format="uri"),
-    Column("graphe", "Graphe (source)", "graphe nommé d'où vient le cas d'usage : « bibliotheque » pour la "
-           "bibliothèque, sinon le registre importé", None, constraints={"required": True}),
+    Column("iri", "IRI du cas d'usage", "identifiant pérenne (IRI) du cas d'usage ; une ligne par IRI", None, "iri",
+           constraints={"required": True, "unique": True}, format="uri"),
+    Column("graphe", "Graphe (source)", "graphe(s) nommé(s) où le cas d'usage est décrit : « bibliotheque » pour "
+           "la bibliothèque, le nom du registre importé, « exemples » pour les exemples fictifs ; un cas décrit "
+           "par plusieurs graphes les liste tous, séparés par « ; »", None, constraints={"required": True}),
     Column("identifiant", "Identifiant", "identifiant du cas d'usage dans sa source", str(DCTERMS.identifier)),
     Column("titre", "Titre", "titre du cas d'usage (français de préférence, sinon langue de la source)",
            str(DCTERMS.title), constraints={"required": True}),
@@ -110,15 +112,16 @@ def table_schema(graph_names: list[str]) -> dict[str, Any]:
         if col.format:
             spec["format"] = col.format
         constraints = dict(col.constraints)
-        if col.name == "graphe":
-            constraints["enum"] = list(graph_names)
+        if col.name == "graphe":  # one graph name or several joined by SEPARATOR
+            names = "|".join(re.escape(name) for name in graph_names) or "[^;]+"
+            constraints["pattern"] = f"^({names})( ; ({names}))*$"
         if constraints:
             spec["constraints"] = constraints
         fields.append(spec)
     return {
         "$schema": "https://specs.frictionlessdata.io/schemas/table-schema.json",
         "fields": fields,
-        "primaryKey": ["iri", "graphe"],
+        "primaryKey": ["iri"],
         "missingValues": [""],
     }
 
@@ -187,27 +190,31 @@ def _cell(col: Column, values: list, labels: dict[str, dict[str, str]]) -> str:
 
 
 def use_case_rows(store: Store, graphs: dict[str, str]) -> list[dict[str, str]]:
-    """One dict per (use case, graph), in graph order then IRI order."""
+    """One dict per use case IRI (values merged over the graphs that describe it), ordered by its first
+    graph then IRI; ``graphe`` lists every graph it is in, in graph order, joined by `` ; ``."""
     labels = _labels(store)
     props = {col.prop for col in FIELDS if col.prop}
     name_of = {iri: name for name, iri in graphs.items()}
+    order = {name: i for i, name in enumerate(graphs)}
     # every use case has at least its rdf:type row, so each one gets a CSV row
     query = f"SELECT ?g ?uc ?p ?o WHERE {{ GRAPH ?g {{ ?uc a <{IAT.UseCase}> ; ?p ?o }} }}"
-    records: dict[tuple[str, str], dict[str, list]] = {}
+    records: dict[str, dict[str, list]] = {}
+    in_graphs: dict[str, set[str]] = {}
     for row in store.query(query):
         graph = row["g"].value
         if graph not in name_of:
             continue
-        values = records.setdefault((name_of[graph], row["uc"].value), {})
-        if row["p"].value in props:
-            values.setdefault(row["p"].value, []).append(row["o"])
-    order = {name: i for i, name in enumerate(graphs)}
+        iri = row["uc"].value
+        in_graphs.setdefault(iri, set()).add(name_of[graph])
+        values = records.setdefault(iri, {})
+        if row["p"].value in props and row["o"] not in values.setdefault(row["p"].value, []):
+            values[row["p"].value].append(row["o"])
     rows = []
-    for (graph, iri), values in sorted(records.items(), key=lambda item: (order[item[0][0]], item[0][1])):
-        row = {"iri": iri, "graphe": graph}
+    for iri in sorted(records, key=lambda i: (min(order[g] for g in in_graphs[i]), i)):
+        row = {"iri": iri, "graphe": SEPARATOR.join(sorted(in_graphs[iri], key=order.__getitem__))}
         for col in FIELDS:
             if col.prop:
-                row[col.name] = _cell(col, values.get(col.prop, []), labels)
+                row[col.name] = _cell(col, records[iri].get(col.prop, []), labels)
         rows.append(row)
     return rows
 
@@ -224,7 +231,8 @@ def write_csv(store: Store, dumps_dir: Path, graphs: dict[str, str]) -> tuple[Pa
     schema_path.write_text(
         json.dumps(table_schema(list(graphs)), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    counts = {name: 0 for name in graphs}
+    counts = {name: 0 for name in graphs}  # use cases each graph describes (a shared one counts in each)
     for row in rows:
-        counts[row["graphe"]] += 1
+        for name in row["graphe"].split(SEPARATOR):
+            counts[name] += 1
     return csv_path, schema_path, counts

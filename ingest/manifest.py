@@ -2,7 +2,8 @@
 
 ``manifest.json`` sits at the root of every build directory (``var/builds/{id}/``). It is written last,
 just before the build is swapped in, and read by ``--if-needed`` (input digest), the DCAT catalogue
-(dumps with size, checksum and media type) and the service (counts). Its shape::
+(dumps with size, checksum and media type) and the service (counts; ``source_files``: the copies of
+``sources/`` in the build's ``sources/`` folder, served at ``/sources/{path}``). Its shape::
 
     {
       "format": 1, "build_id": "...", "base_url": "...", "created": "2026-11-26T05:31:00+00:00",
@@ -15,6 +16,7 @@ just before the build is swapped in, and read by ``--if-needed`` (input digest),
       "files": [{"path": "dumps/ia-territoriales.ttl", "name": "...", "bytes": 1, "sha256": "...",
                  "media_type": "text/turtle", "compress_format": null, "graph": null,
                  "title_fr": "...", "title_en": "..."}, ...],
+      "source_files": [{"path": "french-cases/french-territorial-ai-cases.csv", "bytes": 1, "sha256": "..."}, ...],
       "steps": {"lecture": 1.2, ...}, "peak_memory_mb": 512.0
     }
 """

@@ -90,6 +90,9 @@ CONCEPT_FACETS: dict[str, str] = {
     "donnees": f"{IAT}dataCategory",
     "risque": f"{EU_AIACT}hasRiskLevel",
 }
+# fictional records (data/exemples/, docs/ARCHITECTURE.md): in the store and dumps, never in the index, so
+# searches, listings, facets, counts, statistics and similar cases show only real cases
+EXAMPLES_GRAPH = "exemples"
 # facets computed from the organisation, the territory and the named graph
 DERIVED_FACETS = ("type_collectivite", "region", "pays", "source", "organisation", "territoire", "annee")
 # facets whose values get a bitmap of their documents (bit i = document i), for fast counts; the others
@@ -222,6 +225,7 @@ def _territories(store) -> dict[str, tuple[str | None, str | None]]:
 def _use_cases(store) -> dict[str, dict]:
     docs: dict[str, dict] = {}
     for row in _rows(store, f"""SELECT ?uc ?g WHERE {{ GRAPH ?g {{ ?uc a <{IAT}UseCase> }}
+        FILTER(!STRENDS(STR(?g), "/graphe/{EXAMPLES_GRAPH}"))
         FILTER NOT EXISTS {{ ?uc <{OWL}deprecated> true }} FILTER NOT EXISTS {{ ?uc <{DCT}isReplacedBy> ?r }} }}"""):
         iri = row["uc"].value
         graph = row["g"].value.rstrip("/").rsplit("/", 1)[-1]
@@ -313,12 +317,25 @@ def build_rows(store, base: str) -> tuple[list[dict], dict[tuple[str, str], tupl
             return RISK_LABELS_FR[iri]
         return labels.get(iri, (iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1], None))[0]
 
+    def country_label(code: str) -> str:
+        """The store's label of the country territory (fr, then en), then COUNTRIES; an unknown code says so."""
+        for iri in (f"{base}id/territoire/nuts-{code.lower()}", f"{base}id/territoire/pays-{code.lower()}"):
+            text = labels.get(iri, (None, None))[0]
+            if text and text.upper() != code.upper():
+                return text
+        return COUNTRIES.get(code) or f"code inconnu ({code})"
+
     def place_label(iri: str) -> str:
-        """A territory labelled only by its NUTS code (as registers publish them) gets its French region."""
+        """A territory labelled only by its NUTS code (as registers publish them) gets its French region,
+        else "NUTS DK04 (Danemark)": the code with its country."""
         text = label(iri)
-        region = territories.get(iri, (None, None))[0]
-        if region and text.upper() == iri.rsplit("-", 1)[-1].upper():
+        region, country = territories.get(iri, (None, None))
+        if text.upper() != iri.rsplit("-", 1)[-1].upper():
+            return text
+        if region:
             return f"{REGIONS[region]} ({text})"
+        if country and "/territoire/nuts-" in iri:
+            return f"NUTS {text.upper()} ({country_label(country)})"
         return text
 
     out = []
@@ -367,7 +384,7 @@ def build_rows(store, base: str) -> tuple[list[dict], dict[tuple[str, str], tupl
             value_info[("region", region)] = (REGIONS[region], None, list(REGIONS).index(region), None)
         for country in countries:
             facets.add(("pays", country))
-            value_info[("pays", country)] = (COUNTRIES.get(country, country), None, 0, None)
+            value_info[("pays", country)] = (country_label(country), None, 0, None)
         for graph in sorted(doc["graphs"]):
             facets.add(("source", graph))
             value_info[("source", graph)] = (SOURCES.get(graph, graph), None,

@@ -16,7 +16,7 @@ from sparql_endpoint.documents import DocumentCache
 from sparql_endpoint.errors import register_handlers
 from sparql_endpoint.examples import load_examples
 from sparql_endpoint.rendering import make_templates
-from sparql_endpoint.routes import browse, catalog, resources, sparql
+from sparql_endpoint.routes import browse, catalog, provenance, resources, sparql
 from sparql_endpoint.settings import Settings
 from sparql_endpoint.store import Store, open_store
 
@@ -116,5 +116,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(browse.router)  # home, use-case list, statistics (pages for people)
     app.include_router(sparql.router)
     app.include_router(resources.router)
+    app.include_router(provenance.router)  # /sources/{path} (files the data cite), /graphe/{name} (303 to its dump)
     catalog.register(app)  # DCAT catalogue, VoID, downloads, sitemap (routes/catalog.py)
     return app

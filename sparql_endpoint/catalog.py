@@ -96,7 +96,7 @@ PREFIX airo: <https://w3id.org/airo#>
 PREFIX vcard: <http://www.w3.org/2006/vcard/ns#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
-# the shared resources, their use case (title, keywords, dates, deployer, contact, territory) and the EU
+# the shared resources (not those of the fictional examples, graphe/exemples), their use case (title, keywords, dates, deployer, contact, territory) and the EU
 # data themes their domains map to (through skos:broader)
 FACTS_QUERY = _PREFIXES + """CONSTRUCT {
   ?uc iat:sharedResource ?res . ?res ?p ?o .
@@ -104,7 +104,7 @@ FACTS_QUERY = _PREFIXES + """CONSTRUCT {
       dcat:contactPoint ?contact ; dct:spatial ?territory ; iat:theme ?theme .
   ?org skos:prefLabel ?orgName . ?contact ?cp ?co .
 } WHERE {
-  ?uc iat:sharedResource ?res .
+  GRAPH ?shared { ?uc iat:sharedResource ?res } FILTER(!STRENDS(STR(?shared), "/graphe/exemples"))
   { ?res ?p ?o }
   UNION { ?uc dct:title ?title }
   UNION { ?uc dct:modified ?modified }

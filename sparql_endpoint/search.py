@@ -380,6 +380,24 @@ class SearchIndex:
                 out[r["value"]] = r["n"]
         return out
 
+    def sources(self, iris: list[str]) -> dict[str, list[str]]:
+        """iri -> every named graph (source) that describes it, in name order (a register record the library
+        also describes is in both)."""
+        out: dict[str, list[str]] = {}
+        for start in range(0, len(iris), 500):
+            chunk = iris[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for r in self._db().execute(
+                    "SELECT d.iri, f.value FROM docs d JOIN facets f ON f.doc = d.id AND f.facet = 'source' "
+                    f"WHERE d.iri IN ({marks}) ORDER BY d.iri, f.value", chunk):
+                out.setdefault(r["iri"], []).append(r["value"])
+        return out
+
+    def multi_source_count(self) -> int:
+        """Number of use cases described by more than one source (they count once per source in its facet)."""
+        return self._db().execute("SELECT COUNT(*) FROM (SELECT doc FROM facets WHERE facet = 'source' "
+                                  "GROUP BY doc HAVING COUNT(*) > 1)").fetchone()[0]
+
     def latest(self, limit: int = 6) -> list[Hit]:
         return self.search(Query(sort="maj", size=limit, filters={"source": ["bibliotheque"]}), facets=False).hits
 

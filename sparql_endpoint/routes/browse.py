@@ -140,11 +140,14 @@ def _alternates(query: Query, base: str) -> list[tuple[str, str, str]]:
             for ext, media in LISTING_FORMATS.items()]
 
 
-def _hit_json(hit, base: str) -> dict:
+def _hit_json(hit, base: str, sources: dict[str, list[str]] | None = None) -> dict:
+    """One row of the listing's CSV and JSON; ``source`` names every graph that describes the use case,
+    joined by " ; " (a register record the library also describes is in both)."""
+    graphs = (sources or {}).get(hit.iri) or [hit.graph]
     return {"iri": hit.iri, "page": base + hit.path.lstrip("/") if hit.path else None, "titre": hit.title,
             "resume": hit.summary, "organisation": hit.org_label, "organisation_iri": hit.org_iri,
             "territoire": hit.territory_label, "territoire_iri": hit.territory_iri, "debut": hit.start,
-            "mise_a_jour": hit.modified, "source": hit.graph, "langue": hit.lang}
+            "mise_a_jour": hit.modified, "source": " ; ".join(graphs), "langue": hit.lang}
 
 
 @router.api_route("/cas-usage", methods=["GET", "HEAD"])
@@ -162,6 +165,7 @@ async def use_cases(request: Request, store: StoreDep, settings: SettingsDep, ex
     links = ", ".join(f'<{base}{url.lstrip("/")}>; rel="alternate"; type="{media}"'
                       for url, media, _ in _alternates(query, base))
     headers = {"Link": links}
+    sources = await run_in_threadpool(index.sources, [h.iri for h in result.hits]) if ext else {}
     if ext == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
@@ -169,7 +173,7 @@ async def use_cases(request: Request, store: StoreDep, settings: SettingsDep, ex
                   "territoire_iri", "debut", "mise_a_jour", "source", "langue"]
         writer.writerow(fields)
         for hit in result.hits:
-            row = _hit_json(hit, base)
+            row = _hit_json(hit, base, sources)
             writer.writerow([row[f] or "" for f in fields])
         headers["Content-Disposition"] = 'inline; filename="cas-usage.csv"'
         return Response(out.getvalue(), media_type=LISTING_FORMATS["csv"], headers=headers)
@@ -179,7 +183,7 @@ async def use_cases(request: Request, store: StoreDep, settings: SettingsDep, ex
             "total": result.total, "page": query.page, "par_page": query.size, "pages": pages,
             "requete": {"q": query.text, "tri": query.sort, "filtres": {
                 k: [to_param(k, v, base) for v in vals] for k, vals in query.filters.items()}},
-            "resultats": [_hit_json(h, base) for h in result.hits],
+            "resultats": [_hit_json(h, base, sources) for h in result.hits],
             "facettes": {g.spec.name: [{"valeur": to_param(g.spec.name, v.value, base), "libelle": v.label,
                                         "nombre": v.count, "choisie": v.selected} for v in g.values]
                          for g in result.facets},
@@ -243,11 +247,12 @@ async def statistics(request: Request, store: StoreDep, settings: SettingsDep) -
             svgs[name] = charts.bar_chart(title, [(label, n) for _, label, n in rows], chart_id=f"g-{name}")
         years = index.by_year()
         regions = {v: n for v, _, n in index.value_counts("region")}
-        return tables, svgs, years, regions
+        return tables, svgs, years, regions, index.multi_source_count()
 
-    tables, svgs, years, regions = await run_in_threadpool(gather)
+    tables, svgs, years, regions, multi_source = await run_in_threadpool(gather)
     return html_response(request, "stats.html", {
         "tables": tables, "svgs": svgs, "years": years, "total": await run_in_threadpool(index.total),
+        "multi_source": multi_source,
         "year_svg": charts.column_chart("Cas d'usage par année de début", years),
         "map_svg": charts.region_map("Cas d'usage par région (carte schématique)", regions, charts.REGION_LABELS,
                                      link=f"/cas-usage?{urlencode({'region': ''})}"),

@@ -92,8 +92,9 @@ def _graph(store: Store, settings: Settings, query: str) -> Graph:
 
 
 def _sitemap_query(base: str) -> str:
+    # the fictional examples (graphe/exemples) are not pages a search engine should list
     return f"""SELECT DISTINCT ?s WHERE {{
-  ?s ?p ?o
+  GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{base}graphe/exemples>)
   FILTER(isIRI(?s) && !CONTAINS(STR(?s), "#")
          && (STRSTARTS(STR(?s), "{base}id/") || STRSTARTS(STR(?s), "{W3ID}nomenclature/")))
   FILTER NOT EXISTS {{ ?s <http://www.w3.org/2002/07/owl#deprecated> true }}

@@ -211,6 +211,60 @@ def _tree(store, settings, scheme: str) -> list[dict[str, Any]]:
     return roots
 
 
+EXAMPLES_GRAPH = "exemples"  # data/exemples/: fictional records (docs/ARCHITECTURE.md, named graphs)
+
+
+def is_fictional(store, settings, iri: str) -> bool:
+    """True when ``iri`` is described only in the graph of fictional examples (its page gets a banner)."""
+    if not valid_iri(iri):
+        return False
+    rows = _select(store, settings, f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}")
+    graphs = {row["g"] for row in rows}
+    return bool(graphs) and graphs == {f"{settings.base_url}graphe/{EXAMPLES_GRAPH}"}
+
+
+def _nuts_code(ref: str | None, base: str) -> str | None:
+    """The NUTS code of a territory IRI or its page (``…/territoire/nuts-dk04``), upper case, or None."""
+    for prefix in (f"{base}id/territoire/nuts-", "/doc/territoire/nuts-", f"{base}doc/territoire/nuts-"):
+        if ref and ref.startswith(prefix):
+            return ref.removeprefix(prefix).upper()
+    return None
+
+
+def label_nuts_codes(store, settings, nodes: list[Node], context: dict[str, Any]) -> None:
+    """NUTS 2/3 territories that our data label only by their code ("DK04") are shown as "NUTS DK04
+    (Danemark)": the country is the label of the country territory in the store (French, else English)."""
+    base = settings.base_url
+    found: list[tuple[Any, str, str]] = []  # (object, attribute, code)
+    for node in nodes:
+        code = _nuts_code(node.iri, base)
+        if code and len(code) > 2 and node.label.upper() == code:
+            found.append((node, "label", code))
+        for _curie, _prop, values in node.properties:
+            for value in values:
+                code = _nuts_code(value.href, base)
+                if code and len(code) > 2 and value.text.upper() == code:
+                    found.append((value, "text", code))
+    main_code = _nuts_code(context.get("iri"), base)
+    if main_code and len(main_code) > 2 and str(context.get("title", "")).upper() == main_code:
+        found.append((context, "title", main_code))
+    if not found:
+        return
+    countries = sorted({code[:2] for _, _, code in found})
+    values = " ".join(f"<{base}id/territoire/nuts-{c.lower()}>" for c in countries)
+    rows = _select(store, settings, f"""SELECT ?t ?l WHERE {{ VALUES ?t {{ {values} }} ?t <{SKOS}prefLabel> ?l
+      FILTER(lang(?l) IN ("fr", "en")) }} ORDER BY DESC(lang(?l) = "fr")""")
+    names: dict[str, str] = {}
+    for row in rows:
+        names.setdefault(row["t"].rsplit("nuts-", 1)[-1].upper(), row["l"])
+    for target, attribute, code in found:
+        text = f"NUTS {code} ({names.get(code[:2]) or f'pays inconnu {code[:2]}'})"
+        if isinstance(target, dict):
+            target[attribute] = text
+        else:
+            setattr(target, attribute, text)
+
+
 def _local(iri: str) -> str:
     return "/" + iri.removeprefix("https://w3id.org/ia-territoriales/") if iri.startswith(NOMENCLATURE) else iri
 
@@ -235,6 +289,8 @@ async def render(request: Request, store, settings, *, iri: str, triples: list[o
         index = await run_in_threadpool(search_index, request, store)
     except StoreUnavailable:  # a store without its search index (remote store, old build): generic page
         return None
+    context["fictional"] = await run_in_threadpool(is_fictional, store, settings, iri)
+    await run_in_threadpool(label_nuts_codes, store, settings, nodes, context)
     if kind == "usecase":
         page = f"{base}{request.url.path.lstrip('/')}"
         page = page.removesuffix(".html")

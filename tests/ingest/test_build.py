@@ -435,11 +435,13 @@ def test_real_inputs_build_with_every_graph_and_no_violation(built_library):
     from ingest.sources import SOURCES
 
     manifest = built_library.manifest
-    expected = {"nomenclature", "formes", "bibliotheque", *(s.graph for s in SOURCES)}
+    expected = {"nomenclature", "formes", "bibliotheque", "exemples", *(s.graph for s in SOURCES)}
     assert set(manifest["graphs"]) == expected
     assert manifest["validation"]["violations"] == 0
     for source in SOURCES:
         assert manifest["graphs"][source.graph]["use_cases"] > 0, source.name
+    examples = len(list((PROJECT / "data" / "exemples").glob("*.ttl")))
+    assert manifest["use_cases"]["exemples"] == examples == 3  # data/exemples/ in its own graph
     store = Store.read_only(str(built_library.store_path))
     counts = store_counts(store)
     assert counts == {info["iri"]: info["triples"] for info in manifest["graphs"].values() if info["triples"]}
@@ -495,3 +497,98 @@ def test_an_iri_that_rdf_forbids_is_a_french_error_naming_graph_record_and_field
     assert "IRI invalide « https://example.org/page#a#b »" in message
     assert "graphe « bibliotheque »" in message and "navettes-exemple" in message and "landingPage" in message
     assert current_dir(var_dir) == first.build_dir
+
+
+# --- fictional examples (data/exemples/) and records in two graphs --------------------------------------
+
+EXAMPLE_RECORD = """@prefix iat: <https://w3id.org/ia-territoriales/def#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix airo: <https://w3id.org/airo#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<id/cas-usage/fuites-fictives> a iat:UseCase ;
+    dct:identifier "fuites-fictives" ;
+    dct:title "Fuites fictives (exemple)"@fr ;
+    dct:abstract "Exemple fictif de détection de fuites."@fr ;
+    airo:isDeployedBy <id/organisation/val-d-exemple> ;
+    iat:domain <https://w3id.org/ia-territoriales/nomenclature/domaines/eau-assainissement> ;
+    dct:created "2024-01-15"^^xsd:date ;
+    dct:modified "2024-03-01"^^xsd:date .
+<id/organisation/val-d-exemple> a iat:Deployer ;
+    skos:prefLabel "Communauté d'agglomération du Val d'Exemple"@fr .
+"""
+
+
+def test_examples_have_their_own_graph_validated_as_the_library_and_stay_out_of_the_index(root, tmp_path):
+    import sqlite3
+
+    (root / "data" / "exemples").mkdir()
+    (root / "data" / "exemples" / "fuites.ttl").write_text(EXAMPLE_RECORD, encoding="utf-8")
+    var_dir = tmp_path / "var-ex"
+    result = run_build(options(root, var_dir))
+    assert result.status == "built", result.report
+    assert result.manifest["use_cases"] == {"bibliotheque": 2, "exemples": 1, "registre-exemple": 1}
+    example = f"{BASE}id/cas-usage/fuites-fictives"
+    store = open_current(var_dir)
+    assert bool(store.query(f"ASK {{ GRAPH <{BASE}graphe/exemples> {{ <{example}> ?p ?o }} }}"))
+    assert not bool(store.query(f"ASK {{ GRAPH <{BASE}graphe/bibliotheque> {{ <{example}> ?p ?o }} }}"))
+    dumps = current_dir(var_dir) / "dumps"
+    assert (dumps / "ia-territoriales-exemples.ttl").is_file()
+    del store
+    with sqlite3.connect(current_dir(var_dir) / "search.sqlite") as db:
+        indexed = {iri for (iri,) in db.execute("SELECT iri FROM docs")}
+    assert example not in indexed and f"{BASE}id/cas-usage/navettes-exemple" in indexed
+
+    # the library's profile applies: a summary is required there (not in the register profile)
+    (root / "data" / "exemples" / "fuites.ttl").write_text(
+        EXAMPLE_RECORD.replace('dct:abstract "Exemple fictif de détection de fuites."@fr ;', ""), encoding="utf-8")
+    invalid = run_build(options(root, tmp_path / "var-ex2"))
+    assert invalid.status == "invalid"
+    assert "fuites-fictives" in invalid.report
+
+
+SHARED_RECORD = """@prefix iat: <https://w3id.org/ia-territoriales/def#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix airo: <https://w3id.org/airo#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<id/cas-usage/exemple-42> a iat:UseCase ;
+    dct:identifier "exemple-42" ;
+    dct:title "Agent conversationnel (fiche de la bibliothèque)"@fr ;
+    dct:abstract "La fiche que la bibliothèque tient sur un cas du registre."@fr ;
+    airo:isDeployedBy <id/organisation/villeneuve-sur-exemple> ;
+    iat:domain <https://w3id.org/ia-territoriales/nomenclature/domaines/mobilite> ;
+    dct:created "2024-01-15"^^xsd:date ;
+    dct:modified "2024-03-01"^^xsd:date .
+"""
+
+
+def test_csv_has_one_row_per_use_case_listing_every_graph(root, tmp_path):
+    import frictionless
+    import pandas
+
+    (root / "data" / "partage.ttl").write_text(SHARED_RECORD, encoding="utf-8")
+    var_dir = tmp_path / "var-shared"
+    result = run_build(options(root, var_dir))
+    assert result.status == "built", result.report
+    dumps = current_dir(var_dir) / "dumps"
+    frame = pandas.read_csv(dumps / "cas-usage.csv", dtype=str, keep_default_na=False)
+    assert len(frame) == frame["iri"].nunique() == 3
+    shared = frame[frame["iri"] == f"{BASE}id/cas-usage/exemple-42"].iloc[0]
+    assert shared["graphe"] == "bibliotheque ; registre-exemple"
+    assert shared["titre"] == "Agent conversationnel (fiche de la bibliothèque)"  # French preferred
+    # each graph counts the use cases it describes
+    assert result.manifest["use_cases"] == {"bibliotheque": 3, "registre-exemple": 1}
+    schema = json.loads((dumps / "cas-usage.schema.json").read_text(encoding="utf-8"))
+    iri_field = next(f for f in schema["fields"] if f["name"] == "iri")
+    assert iri_field["constraints"]["unique"] is True
+    report = frictionless.validate(frictionless.Resource(
+        path="cas-usage.csv", basepath=str(dumps), schema=frictionless.Schema.from_descriptor(schema)))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    # a duplicated row is caught by the unique constraint
+    text = (dumps / "cas-usage.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    (dumps.parent / "dup.csv").write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")
+    dup = frictionless.validate(frictionless.Resource(
+        path="dup.csv", basepath=str(dumps.parent), schema=frictionless.Schema.from_descriptor(schema)))
+    assert not dup.valid
+    assert {"unique-error", "primary-key"} & {t for row in dup.flatten(["type"]) for t in row}
