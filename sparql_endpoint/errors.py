@@ -8,6 +8,7 @@ enforces the JSON shape on every error path. No traceback ever reaches a client.
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -34,6 +35,19 @@ class BadRequest(ServiceError):
 
 class QueryParseError(BadRequest):
     title = "Erreur de syntaxe SPARQL"
+
+
+_POSITION = re.compile(r"(\d+):(\d+)")
+
+
+def syntax_error_message(detail: str) -> str:
+    """The French message of a SPARQL syntax error: a French sentence (with the line and column when the
+    parser gives them), then the parser's own message unchanged, which clients read (``error at 1:25: …``)."""
+    detail = detail.strip()
+    found = _POSITION.search(detail)
+    where = f" (ligne {found.group(1)}, colonne {found.group(2)})" if found else ""
+    return (f"Requête SPARQL invalide : elle ne respecte pas la syntaxe de SPARQL 1.1{where}. "
+            f"Message de l'analyseur : {detail}")
 
 
 class ResultTooLarge(BadRequest):

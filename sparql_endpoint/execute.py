@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from sparql_endpoint import results
-from sparql_endpoint.errors import NotAcceptable, QueryParseError, ResultTooLarge, UpdateRefused
+from sparql_endpoint.errors import (
+    NotAcceptable,
+    QueryParseError,
+    ResultTooLarge,
+    UpdateRefused,
+    syntax_error_message,
+)
 from sparql_endpoint.media_types import BY_MEDIA_TYPE
 
 UPDATE_KEYWORDS = {"insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with"}
@@ -160,7 +166,7 @@ def embedded_source(store: ox.Store) -> Source:
                 return store.query(job.query, base_iri=job.base_iri)
             return store.query(job.query, base_iri=job.base_iri, use_default_graph_as_union=True)
         except SyntaxError as exc:
-            raise QueryParseError(f"Erreur de syntaxe SPARQL : {exc}") from None
+            raise QueryParseError(syntax_error_message(str(exc))) from None
         except ValueError as exc:  # e.g. an invalid IRI in default-graph-uri
             raise QueryParseError(f"Requête invalide : {exc}") from None
 

@@ -28,6 +28,7 @@ from sparql_endpoint.errors import (
     QueryTimeout,
     ResultTooLarge,
     StoreUnavailable,
+    syntax_error_message,
 )
 from sparql_endpoint.execute import (
     QueryJob,
@@ -178,7 +179,7 @@ class RemoteStore:
             raise StoreUnavailable(_REMOTE_DOWN) from None
         text = body.decode("utf-8", "replace").strip()
         if response.status_code == 400:
-            raise QueryParseError(f"Erreur de syntaxe SPARQL : {text[:2000]}")
+            raise QueryParseError(syntax_error_message(text[:2000]))
         if response.status_code >= 300:
             log.warning("remote SPARQL server %s answered %s: %s", self._url, response.status_code, text[:500])
             raise StoreUnavailable(f"Le serveur SPARQL de la bibliothèque a répondu {response.status_code}. {_RETRY}")
