@@ -47,7 +47,7 @@ from ingest.manifest import (
     write_manifest,
 )
 from ingest.namespaces import bind_prefixes
-from ingest.rdfio import RDFReadError, rdf_files, read_graph
+from ingest.rdfio import RDFReadError, load_file, load_file_data, rdf_files, read_graph
 from ingest.search_index import write_search_index
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -198,11 +198,14 @@ def prune(var_dir: Path, keep: int = KEEP_BUILDS) -> list[Path]:
 
 def _new_build_id(digest: str, builds: Path) -> str:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    build_id = f"{stamp}-{digest[:8]}"
-    n = 1
-    while (builds / build_id).exists() or (builds / f"{TMP_PREFIX}{build_id}").exists():
+    prefix = f"{stamp}-{digest[:8]}"
+    # builds of the same second (fast builds): the new id sorts after every one of them, even a pruned one's
+    # reused name would not (prune keeps the last ids in name order)
+    same = [p.name.removeprefix(TMP_PREFIX) for p in builds.iterdir() if prefix in p.name] if builds.is_dir() else []
+    build_id, n = prefix, 1
+    while build_id in same or any(name > build_id for name in same):
         n += 1
-        build_id = f"{stamp}-{digest[:8]}-{n}"
+        build_id = f"{prefix}-{n}"
     return build_id
 
 
@@ -257,22 +260,39 @@ def library_files(data_dir: Path) -> list[Path]:
     return [p for p in rdf_files([data_dir]) if not p.is_relative_to(examples)]
 
 
-def read_inputs(opts: BuildOptions) -> tuple[dict[str, Graph], dict[str, str]]:
-    """Read every input into one rdflib graph per named graph (short name -> graph), in load order.
+def _read_stored(store: Store, name: str, paths: list[Path], base: str):
+    """``paths`` read with pyoxigraph into graph ``name`` of the in-memory ``store``, never into rdflib."""
+    from ingest.shacl_sparql_run import StoredGraph
 
-    Returns the graphs and, for each register graph, the source name it came from.
+    stored = StoredGraph(store, graph_iri(base, name))
+    for path in paths:
+        load_file(store, path, base, stored.iri)
+        stored.files.append((path, base))
+    stored.skolemize()
+    return stored
+
+
+def read_inputs(opts: BuildOptions) -> tuple[dict[str, Any], dict[str, str]]:
+    """Read every input into one graph per named graph (short name -> graph), in load order.
+
+    The ontology, the shapes and the registers are small rdflib graphs; the files of data/ are read by
+    pyoxigraph into one in-memory store (``StoredGraph``): rdflib needs minutes and gigabytes for 100k
+    records. Returns the graphs and, for each register graph, the source name it came from.
     """
     from ingest.importers.common import RegisterImportError
+    from ingest.shacl_sparql_run import StoredGraph
 
     base = opts.base_url
+    data_store = Store()
     try:
-        graphs: dict[str, Graph] = {
+        graphs: dict[str, Any] = {
             GRAPH_NOMENCLATURE: _read_files(ontology_files(opts.root / "ontology"), base),
             GRAPH_SHAPES: _read_dir(opts.root / "shapes", base),
-            GRAPH_LIBRARY: _read_files(library_files(opts.data), base),
+            GRAPH_LIBRARY: _read_stored(data_store, GRAPH_LIBRARY, library_files(opts.data), base),
         }
         if (opts.data / EXAMPLES_DIR).is_dir():
-            graphs[GRAPH_EXAMPLES] = _read_dir(opts.data / EXAMPLES_DIR, base)
+            graphs[GRAPH_EXAMPLES] = _read_stored(data_store, GRAPH_EXAMPLES, rdf_files([opts.data / EXAMPLES_DIR]),
+                                                  base)
     except RDFReadError as exc:
         raise BuildError(str(exc)) from exc
     origin: dict[str, str] = {}
@@ -284,8 +304,16 @@ def read_inputs(opts: BuildOptions) -> tuple[dict[str, Graph], dict[str, str]]:
             raise BuildError(f"source « {source.name} » : {exc}") from exc
         except OSError as exc:  # a missing or unreadable file the importer needs
             raise BuildError(f"source « {source.name} » : fichier illisible ({exc})") from exc
-        if source.graph in graphs:
-            graphs[source.graph] += graph
+        existing = graphs.get(source.graph)
+        if isinstance(existing, StoredGraph):  # a register loaded into a graph of data/
+            check_iris({source.graph: graph})
+            from ingest.shacl_sparql import BLANK_PREFIX
+
+            existing.has_blank_nodes |= load_file_data(
+                existing.store, graph.serialize(format="nt", encoding="utf-8"), Path(str(source.path)),
+                existing.iri, BLANK_PREFIX)
+        elif existing is not None:
+            existing += graph
         else:
             graphs[source.graph] = graph
         origin[source.graph] = source.name
@@ -310,16 +338,22 @@ def invalid_iris(name: str, graph: Graph, limit: int = 20) -> list[str]:
     return problems
 
 
-def check_iris(graphs: dict[str, Graph]) -> None:
-    problems = [line for name, graph in graphs.items() for line in invalid_iris(name, graph)]
+def check_iris(graphs: dict[str, Any]) -> None:
+    """Invalid IRIs of the rdflib graphs (pyoxigraph already refused those of data/, naming file and line)."""
+    problems = [line for name, graph in graphs.items() if isinstance(graph, Graph)
+                for line in invalid_iris(name, graph)]
     if problems:
         raise BuildError("IRI invalides (à corriger dans la source ou son import) :\n  " + "\n  ".join(problems))
 
 
-def load_store(store_dir: Path, graphs: dict[str, Graph], base: str, opts: BuildOptions) -> Store:
-    """Create the on-disk store and bulk-load each graph (as N-Triples) into its named graph."""
+def load_store(store_dir: Path, graphs: dict[str, Any], base: str, opts: BuildOptions) -> Store:
+    """Create the on-disk store and bulk-load each graph into its named graph: the rdflib ones as N-Triples,
+    the ones read into the in-memory store quad by quad from there (not parsed twice)."""
     store = Store(str(store_dir))
     for name, graph in _progress(opts, graphs.items(), "Chargement du store", total=len(graphs)):
+        if not isinstance(graph, Graph):  # a StoredGraph (ingest.shacl_sparql_run)
+            store.bulk_extend(graph.quads(NamedNode(graph_iri(base, name))))
+            continue
         data = graph.serialize(format="nt", encoding="utf-8")
         try:
             store.bulk_load(input=data, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph_iri(base, name)))

@@ -104,3 +104,70 @@ def atomic_write_text(path: Path, text: str) -> None:
 def write_turtle(graph: Graph, path: Path, base: str | None = None) -> None:
     """Write a graph as sorted, stable Turtle, atomically."""
     atomic_write_text(path, turtle_text(graph, base))
+
+
+# suffix -> pyoxigraph format, for the files the build reads without rdflib (ingest.build)
+OX_FORMATS = {".ttl": "TURTLE", ".turtle": "TURTLE", ".nt": "N_TRIPLES", ".rdf": "RDF_XML", ".owl": "RDF_XML",
+              ".xml": "RDF_XML"}
+
+
+def _offending_line(path: Path, message: str) -> str:
+    """The source line a pyoxigraph parser error points at (``... at line N ...``), quoted for the message."""
+    import re
+
+    match = re.search(r"at line (\d+)", message)
+    if not match:
+        return ""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, 1):
+                if number == int(match.group(1)):
+                    line = line.strip()
+                    return f" ; ligne {number} : « {line[:300]}{'…' if len(line) > 300 else ''} »"
+    except OSError:
+        return ""
+    return ""
+
+
+def load_file(store, path: Path, base: str, graph_iri: str) -> None:
+    """Parse one RDF file with pyoxigraph into ``graph_iri`` of ``store``, relative IRIs against ``base``.
+
+    Errors are ``RDFReadError`` naming the file, with the parser's message (line, column) and the line
+    itself. Files pyoxigraph does not read here (JSON-LD, TriG, N-Quads) go through rdflib."""
+    from pyoxigraph import NamedNode, RdfFormat
+
+    name = OX_FORMATS.get(path.suffix.lower())
+    if name is None:  # rdflib reads it, pyoxigraph loads its N-Triples
+        graph = read_graph(path, base)
+        load_file_data(store, graph.serialize(format="nt", encoding="utf-8"), path, graph_iri, None)
+        return
+    if not path.is_file():
+        raise RDFReadError(path, "fichier introuvable")
+    try:
+        store.bulk_load(path=str(path), format=getattr(RdfFormat, name), base_iri=base, to_graph=NamedNode(graph_iri))
+    except SyntaxError as exc:
+        message = str(exc)
+        french = "IRI invalide : " if "IRI" in message else ""
+        raise RDFReadError(path, french + message + _offending_line(path, message)) from exc
+    except UnicodeDecodeError as exc:
+        raise RDFReadError(path, f"encodage non UTF-8 à l'octet {exc.start}") from exc
+    except OSError as exc:
+        raise RDFReadError(path, f"lecture impossible ({exc})") from exc
+
+
+def load_file_data(store, data: bytes, path: Path, graph_iri: str, blank_prefix: str | None) -> bool:
+    """N-Triples ``data`` (from rdflib) into ``graph_iri``; blank nodes under ``blank_prefix`` when given."""
+    from pyoxigraph import NamedNode, RdfFormat
+
+    has_blank = b"_:" in data
+    if blank_prefix is not None and has_blank:
+        import re
+
+        prefix = blank_prefix.encode()
+        data = re.sub(rb"^_:(\S+) ", lambda m: b"<" + prefix + m.group(1) + b"> ", data, flags=re.M)
+        data = re.sub(rb" _:(\S+) \.$", lambda m: b" <" + prefix + m.group(1) + b"> .", data, flags=re.M)
+    try:
+        store.bulk_load(input=data, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph_iri))
+    except SyntaxError as exc:
+        raise RDFReadError(path, str(exc)) from exc
+    return has_blank

@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pyoxigraph import BlankNode as OxBlank
 from pyoxigraph import Literal as OxLiteral
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
@@ -136,12 +137,15 @@ def restore(term, focus, path, graphs: list[Graph]):
     return term
 
 
-def run_checks(store: Store, checks: Iterable[Check], graphs: list[Graph]) -> list[tuple[Check, object, object, object]]:
-    """(check, focus, value, path) of every violation row (rdflib terms; literals as written in ``graphs``)."""
+def run_checks(store: Store, checks: Iterable[Check], graphs: list[Graph],
+               default_graph: list[NamedNode] | None = None) -> list[tuple[Check, object, object, object]]:
+    """(check, focus, value, path) of every violation row (rdflib terms; literals as written in ``graphs``).
+    ``default_graph``: the named graphs the queries see as their default graph (a shared store)."""
     rows = []
+    options = {} if default_graph is None else {"default_graph": default_graph}
     for check in checks:
         leq = check.component.endswith("#LessThanOrEqualsConstraintComponent")
-        for solution in store.query(check.query):
+        for solution in store.query(check.query, **options):
             focus = to_rdflib(solution["this"])
             if leq and less_or_equal(to_rdflib(solution["value"]), to_rdflib(solution["other"])):
                 continue
@@ -260,13 +264,147 @@ def findings(rows, shapes: Graph) -> set:
     }
 
 
-def validate_build(data_graphs: dict[str, Graph], nomenclature: Graph, plan, progress=None) -> set:
-    """``ingest.validation_runner.validate_whole`` with the compiled engine: same plan, same findings."""
+SUPPORT_GRAPH = "urn:ia-territoriales:validation:support"
+
+
+@dataclass
+class StoredGraph:
+    """A named graph read straight into a shared in-memory pyoxigraph store (``ingest.build``), never into
+    rdflib: blank nodes are IRIs under ``BLANK_PREFIX`` there, as the compiled queries expect."""
+
+    store: Store
+    iri: str
+    has_blank_nodes: bool = False
+    files: list[tuple[object, str]] = field(default_factory=list)  # (path, base) read into it, in order
+
+    def originals(self, wanted: set[tuple[object, object]]) -> Graph:
+        """The triples of ``wanted`` (subject IRI, predicate) as written in the files: the store keeps typed
+        literals in canonical form ("-5.00" -> "-5"), the messages quote the data's own. Parses the files
+        again, only when a result needs it (a violation on a typed value)."""
+        from ingest.rdfio import OX_FORMATS, read_graph
+
+        graph = Graph()
+        for path, base in self.files:
+            name = OX_FORMATS.get(path.suffix.lower())
+            if name is None:
+                for s, p, o in read_graph(path, base):
+                    if (s, p) in wanted:
+                        graph.add((s, p, o))
+                continue
+            for quad in parse(path=str(path), format=getattr(RdfFormat, name), base_iri=base):
+                if not isinstance(quad.subject, NamedNode):
+                    continue
+                key = (URIRef(quad.subject.value), URIRef(quad.predicate.value))
+                if key in wanted:
+                    obj = quad.object
+                    term = (Literal(obj.value, datatype=URIRef(obj.datatype.value))
+                            if isinstance(obj, OxLiteral) and not obj.language else to_rdflib(obj))
+                    graph.add((key[0], key[1], term))
+        return graph
+
+    def quads(self, target: NamedNode | None = None) -> Iterator[Quad]:
+        """Its quads with real blank nodes again, in ``target`` (default: its own graph)."""
+        graph = NamedNode(self.iri)
+        target = target if target is not None else graph
+        quads = self.store.quads_for_pattern(None, None, None, graph)
+        if not self.has_blank_nodes:
+            return (Quad(q.subject, q.predicate, q.object, target) for q in quads)
+
+        def unskolem(term):
+            if isinstance(term, NamedNode) and term.value.startswith(BLANK_PREFIX):
+                return OxBlank(term.value[len(BLANK_PREFIX):])
+            return term
+
+        return (Quad(unskolem(q.subject), q.predicate, unskolem(q.object), target) for q in quads)
+
+    def skolemize(self) -> None:
+        """Blank nodes of the graph as IRIs under ``BLANK_PREFIX`` (what the compiled queries test): the
+        files are bulk loaded natively, their blank nodes (fresh names per file) rewritten after, once."""
+        graph = NamedNode(self.iri)
+        query = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{self.iri}> {{ ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }} }}"
+        rows = [(row["s"], row["p"], row["o"]) for row in self.store.query(query)]
+        if not rows:
+            return
+
+        def named(term):
+            return NamedNode(BLANK_PREFIX + term.value) if isinstance(term, OxBlank) else term
+
+        for s, p, o in rows:
+            self.store.remove(Quad(s, p, o, graph))
+        self.store.extend([Quad(named(s), p, named(o), graph) for s, p, o in rows])
+        self.has_blank_nodes = True
+
+    def __len__(self) -> int:
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{self.iri}> {{ ?s ?p ?o }} }}"
+        return int(next(iter(self.store.query(query)))["n"].value)
+
+    def subjects(self) -> Iterator[object]:
+        """Its distinct subjects as rdflib terms."""
+        query = f"SELECT DISTINCT ?s WHERE {{ GRAPH <{self.iri}> {{ ?s ?p ?o }} }}"
+        return (to_rdflib(row["s"]) for row in self.store.query(query))
+
+    def to_rdflib(self) -> Graph:
+        """The graph in rdflib (the pySHACL engines), converted on demand."""
+        from pyoxigraph import Triple, serialize
+
+        triples = (Triple(q.subject, q.predicate, q.object) for q in self.quads())
+        graph = bind_prefixes(Graph())
+        data = serialize(triples, format=RdfFormat.N_TRIPLES)
+        if data:
+            graph.parse(data=data, format="nt")
+        return graph
+
+
+def _stored_rows(data: StoredGraph, shapes: Graph, timings: dict[str, float] | None = None) -> list[tuple]:
+    """``run_shapes`` on a graph of a shared store: its graph and the support graph as default graph."""
+    start = time.perf_counter()
+    checks = compile_shapes(shapes)
+    store, graph = data.store, NamedNode(data.iri)
+    datatypes = checked_datatypes(shapes)
+    if datatypes:
+        listed = ", ".join(f"<{d}>" for d in sorted(datatypes))
+        query = f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER(isLiteral(?o) && DATATYPE(?o) IN ({listed})) }}"
+        mark_s, mark_p, mark_g = NamedNode(ILL_TYPED_GRAPH), NamedNode(ILL_TYPED_PREDICATE), NamedNode(ILL_TYPED_GRAPH)
+        store.extend([Quad(mark_s, mark_p, row["o"], mark_g) for row in store.query(query, default_graph=[graph])
+                      if _ill_typed(to_rdflib(row["o"]))])
+    loaded = time.perf_counter()
+    rows = run_checks(store, checks, [], default_graph=[graph, NamedNode(SUPPORT_GRAPH)])
+    wanted = {(focus, path) for _check, focus, value, path in rows
+              if isinstance(value, Literal) and value.datatype is not None and isinstance(focus, URIRef)
+              and isinstance(path, URIRef)}
+    if wanted:
+        written = [data.originals(wanted)]
+        rows = [(check, focus, restore(value, focus, path, written), path) for check, focus, value, path in rows]
+    if timings is not None:
+        timings["chargement"] = timings.get("chargement", 0.0) + loaded - start
+        timings["requetes"] = timings.get("requetes", 0.0) + time.perf_counter() - loaded
+    return rows
+
+
+def validate_build(data_graphs: dict[str, Graph | StoredGraph], nomenclature: Graph, plan, progress=None) -> set:
+    """``ingest.validation_runner.validate_whole`` with the compiled engine: same plan, same findings.
+
+    A ``StoredGraph`` is validated in its own store (the support graph added there once, removed after)."""
     found = findings(run_shapes([nomenclature], plan.nomenclature_shapes), plan.nomenclature_shapes)
     names = list(data_graphs)
-    for name in progress(names, "Validation", len(names)) if progress else names:
-        shapes = plan.shapes[plan.profiles[name]]
-        found |= findings(run_shapes([data_graphs[name], plan.support], shapes), shapes)
+    stores = []
+    try:
+        for name in progress(names, "Validation", len(names)) if progress else names:
+            shapes = plan.shapes[plan.profiles[name]]
+            data = data_graphs[name]
+            if isinstance(data, StoredGraph):
+                if not any(s is data.store for s in stores):
+                    support = skolemize(plan.support.serialize(format="nt", encoding="utf-8"))
+                    data.store.bulk_load(input=support, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(SUPPORT_GRAPH))
+                    stores.append(data.store)
+                found |= findings(_stored_rows(data, shapes), shapes)
+            else:
+                found |= findings(run_shapes([data, plan.support], shapes), shapes)
+    finally:
+        for store in stores:
+            for graph in (SUPPORT_GRAPH, ILL_TYPED_GRAPH):
+                if store.contains_named_graph(NamedNode(graph)):
+                    store.remove_graph(NamedNode(graph))
     return found
 
 

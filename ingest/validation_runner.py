@@ -209,9 +209,17 @@ def make_plan(root: Path, graph_names: Iterable[str], library_graph: str) -> Pla
     )
 
 
+def as_rdflib(data_graphs: dict[str, Graph]) -> dict[str, Graph]:
+    """pySHACL reads rdflib graphs: those the build read into a pyoxigraph store (``StoredGraph``) converted."""
+    from ingest.shacl_sparql_run import StoredGraph
+
+    return {name: g.to_rdflib() if isinstance(g, StoredGraph) else g for name, g in data_graphs.items()}
+
+
 def validate_whole(
     data_graphs: dict[str, Graph], nomenclature: Graph, plan: Plan, progress: Callable | None = None,
 ) -> set[Finding]:
+    data_graphs = as_rdflib(data_graphs)
     found = run_pyshacl(union([nomenclature]), plan.nomenclature_shapes)
     names = list(data_graphs)
     for name in progress(names, "Validation", len(names)) if progress else names:
@@ -227,9 +235,11 @@ def record_key(node) -> str | None:
     return str(node).split("#", 1)[0] if isinstance(node, URIRef) else None
 
 
-def record_groups(data: Graph) -> dict[str, set[URIRef]]:
+def record_groups(data) -> dict[str, set[URIRef]]:
+    """Subjects by record, of an rdflib graph or of a ``StoredGraph`` (``ingest.shacl_sparql_run``)."""
     groups: dict[str, set[URIRef]] = defaultdict(set)
-    for subject in set(data.subjects()):
+    subjects = data.subjects() if hasattr(data, "store") else set(data.subjects())
+    for subject in subjects:
         key = record_key(subject)
         if key is not None:
             groups[key].add(subject)
@@ -281,6 +291,7 @@ def validate_records(
     batch_size: int = BATCH_SIZE, progress: Callable | None = None, keys: list[str] | None = None,
 ) -> tuple[set[Finding], int]:
     """Per-record validation; ``keys`` restricts it to some records (tests compare on a sample)."""
+    data_graphs = as_rdflib(data_graphs)
     found = set() if keys is not None else run_pyshacl(union([nomenclature]), plan.nomenclature_shapes)
     shapes_nt = {p: g.serialize(format="nt", encoding="utf-8") for p, g in plan.shapes.items()}
     # the class and property hierarchies go with every batch (sh:class follows rdfs:subClassOf in the data);
@@ -331,6 +342,8 @@ def validate_graphs(
     if method == "auto":
         method = "graphe"
     start = time.perf_counter()
+    if method in ("graphe", "fiches"):  # converted once for both the validation and the count of records
+        data_graphs = as_rdflib(data_graphs)
     if method == "graphe":
         found = validate_whole(data_graphs, nomenclature, plan, progress=progress)
         records = sum(len(record_groups(graph)) for graph in data_graphs.values())

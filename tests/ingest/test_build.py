@@ -494,8 +494,37 @@ def test_an_iri_that_rdf_forbids_is_a_french_error_naming_graph_record_and_field
     with pytest.raises(BuildError) as info:
         run_build(options(root, var_dir))
     message = str(info.value)
+    # data/ is read by pyoxigraph, which refuses the IRI: the file, its line and the line itself are named
+    assert "lien.ttl : fichier RDF illisible (IRI invalide" in message and "line 1" in message
+    assert "ligne 1 : « <id/cas-usage/navettes-exemple> <http://www.w3.org/ns/dcat#landingPage> " \
+           "<https://example.org/page#a#b> . »" in message
+    assert current_dir(var_dir) == first.build_dir
+
+
+def test_an_iri_that_rdf_forbids_in_a_register_is_named_with_graph_record_and_field(built):
+    """Registers are read by their importers into rdflib, which accepts it: check_iris still names it."""
+    from rdflib import Graph, URIRef
+
+    from ingest.build import BuildError
+
+    root, var_dir, first = built
+
+    class Register:
+        name, graph, path = "registre-iri", "registre-iri", root / "sources"
+
+        def load(self, base):
+            graph = Graph()
+            graph.add((URIRef(base + "id/cas-usage/lien-casse"), URIRef("http://www.w3.org/ns/dcat#landingPage"),
+                       URIRef("https://example.org/page#a#b")))
+            return graph
+
+    opts = options(root, var_dir)
+    opts.sources = [*opts.source_list(), Register()]
+    with pytest.raises(BuildError) as info:
+        run_build(opts)
+    message = str(info.value)
     assert "IRI invalide « https://example.org/page#a#b »" in message
-    assert "graphe « bibliotheque »" in message and "navettes-exemple" in message and "landingPage" in message
+    assert "graphe « registre-iri »" in message and "lien-casse" in message and "landingPage" in message
     assert current_dir(var_dir) == first.build_dir
 
 
@@ -592,3 +621,27 @@ def test_csv_has_one_row_per_use_case_listing_every_graph(root, tmp_path):
         path="dup.csv", basepath=str(dumps.parent), schema=frictionless.Schema.from_descriptor(schema)))
     assert not dup.valid
     assert {"unique-error", "primary-key"} & {t for row in dup.flatten(["type"]) for t in row}
+
+
+def test_blank_nodes_of_data_are_blank_in_the_store_and_the_dumps(root, tmp_path):
+    """data/ is read by pyoxigraph with blank nodes as private IRIs for the validator: the store and the dumps
+    get real blank nodes back, one per node of the file."""
+    from ingest.shacl_sparql import BLANK_PREFIX
+
+    (root / "data" / "contact.ttl").write_text(
+        "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .\n"
+        "<id/cas-usage/navettes-exemple> dcat:contactPoint [ a vcard:Kind ; vcard:fn \"Accueil\" ;\n"
+        "    vcard:hasEmail <mailto:accueil@villeneuve-sur-exemple.example> ] .\n", encoding="utf-8")
+    var_dir = tmp_path / "var-blank"
+    result = run_build(options(root, var_dir))
+    assert result.status == "built", result.report
+    store = open_current(var_dir)
+    graph = f"{BASE}graphe/bibliotheque"
+    rows = list(store.query(f"SELECT ?c WHERE {{ GRAPH <{graph}> {{ <{BASE}id/cas-usage/navettes-exemple> "
+                            "<http://www.w3.org/ns/dcat#contactPoint> ?c . ?c ?p ?o } }"))
+    assert len(rows) == 3 and len({row["c"] for row in rows}) == 1 and rows[0]["c"].__class__.__name__ == "BlankNode"
+    assert not bool(store.query(f'ASK {{ GRAPH ?g {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{BLANK_PREFIX}") '
+                                f'|| STRSTARTS(STR(?o), "{BLANK_PREFIX}")) }} }}'))
+    del store
+    dump = (current_dir(var_dir) / "dumps" / "ia-territoriales-bibliotheque.ttl").read_text(encoding="utf-8")
+    assert "accueil@villeneuve-sur-exemple.example" in dump and BLANK_PREFIX not in dump

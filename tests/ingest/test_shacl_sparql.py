@@ -257,3 +257,62 @@ def test_build_command_defaults_to_the_compiled_engine_and_keeps_pyshacl():
     assert parser.parse_args([]).moteur_validation == "sparql"
     assert parser.parse_args(["--moteur-validation", "pyshacl", "--validation", "graphe"]).validation == "graphe"
     assert BuildOptions(base_url="http://x/", var_dir=Path("var")).validation == "sparql"
+
+
+def test_graphs_read_by_pyoxigraph_into_a_store_give_the_findings_of_rdflib_graphs(tmp_path):
+    """The build reads data/ with pyoxigraph into one store (StoredGraph): same findings as from rdflib,
+    values as written ("-5.00", not the store's "-5"), ill-typed literals and blank nodes included."""
+    from pyoxigraph import Store
+
+    from ingest.rdfio import load_file
+    from ingest.shacl_sparql_run import StoredGraph
+    from ingest.validation_runner import make_plan, validate_whole
+
+    examples = sorted((ROOT / "data" / "exemples").glob("*.ttl"))
+    broken = tmp_path / "casse.ttl"
+    use_case = "id/cas-usage/cas-casse"
+    broken.write_text(
+        f"""@prefix iat: <https://w3id.org/ia-territoriales/def#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
+<{use_case}> a iat:UseCase ; iat:reviewDate "2026-13-45"^^xsd:date ; iat:budget "-5.00"^^xsd:decimal ;
+    dcat:contactPoint [ a vcard:Individual ; vcard:fn "Accueil" ] ; dcat:landingPage [] .
+""", encoding="utf-8")
+    files = [*examples, broken]
+    rdflib_graph = Graph()
+    for path in files:
+        read_graph(path, BASE, rdflib_graph)
+    store = Store()
+    stored = StoredGraph(store, BASE + "graphe/bibliotheque")
+    for path in files:
+        load_file(store, path, BASE, stored.iri)
+        stored.files.append((path, BASE))
+    stored.skolemize()
+    assert stored.has_blank_nodes and len(store) == len(rdflib_graph)
+    nomenclature = Graph()
+    nomenclature += validate.load_ontology()
+    plan = make_plan(ROOT, ["bibliotheque"], "bibliotheque")
+    reference = validate_whole({"bibliotheque": rdflib_graph}, nomenclature, plan)
+    compiled = shacl_sparql_run.validate_build({"bibliotheque": stored}, nomenclature, plan)
+
+    def full(found):  # blank nodes have other names in each reading (rdflib: n + hex, oxigraph: hex)
+        import re
+
+        def term(text):
+            return "_:" if re.fullmatch(r"[Nn]?[0-9a-f]{16,40}", text) else text
+
+        return sorted((f.severity, term(f.focus), f.path, f.component, f.shape, term(f.value), f.message)
+                      for f in found)
+
+    assert len(compiled) == len(reference) and full(compiled) == full(reference), \
+        (set(full(compiled)) ^ set(full(reference)))
+    values = {(f.component, f.value) for f in compiled if f.focus == BASE + use_case}
+    assert ("DatatypeConstraintComponent", "2026-13-45") in values
+    assert ("MinInclusiveConstraintComponent", "-5.00") in values
+    assert "NodeKindConstraintComponent" in {f.component for f in compiled}
+    assert len(store) == len(rdflib_graph)  # the support graph and the marks were removed after validation
+    back = stored.to_rdflib()
+    assert len(back) == len(rdflib_graph)
+    canonical = {(s, p, o) for s, p, o in back if not isinstance(s, BNode) and not isinstance(o, BNode)}
+    assert (URIRef(BASE + use_case), IAT.budget, Literal("-5", datatype=XSD_DECIMAL)) in canonical
