@@ -7,15 +7,11 @@ tested on a real manifest, real dumps and a real store.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from catalog_support import REPO, CatalogBuild, FictionalSource, free_port
+from endpoint import servers
 from fastapi.testclient import TestClient
 
 
@@ -44,29 +40,12 @@ def client(catalog_build: CatalogBuild) -> Iterator[TestClient]:
 @pytest.fixture(scope="session")
 def server(catalog_build: CatalogBuild) -> Iterator[str]:
     """The real service (uvicorn) on the build's port: what a harvester would reach over HTTP."""
-    env = {**os.environ, "IAT_BASE_URL": catalog_build.base_url, "IAT_VAR_DIR": str(catalog_build.var_dir),
-           "IAT_QUERIES_DIR": str(REPO / "queries")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "sparql_endpoint.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(catalog_build.port), "--log-level", "warning"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    process, _ = servers.start_uvicorn(
+        {"IAT_BASE_URL": catalog_build.base_url, "IAT_VAR_DIR": str(catalog_build.var_dir),
+         "IAT_QUERIES_DIR": str(REPO / "queries")},
+        port=catalog_build.port,
     )
-    url = catalog_build.base_url
     try:
-        for _ in range(300):
-            if process.poll() is not None:
-                pytest.fail(f"uvicorn s'est arrêté : {process.stderr.read().decode()[-2000:]}")
-            try:
-                httpx.get(f"{url}robots.txt", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("uvicorn n'a pas répondu en 30 s")
-        yield url
+        yield catalog_build.base_url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        servers.stop(process)

@@ -110,8 +110,9 @@ def start_oxigraph(nquads: Path, location: Path, timeout_s: int = 5) -> tuple[su
     return process, url + "/query"
 
 
-def start_uvicorn(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    port = free_port()
+def start_uvicorn(env: dict[str, str], port: int | None = None) -> tuple[subprocess.Popen, str]:
+    """The real service (uvicorn, app factory) on ``port`` (a free one by default), once it answers."""
+    port = port or free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "sparql_endpoint.app:create_app", "--factory",
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],

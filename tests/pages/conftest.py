@@ -6,15 +6,11 @@ the session build (tests/conftest.py), so links in the pages resolve to it.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+from endpoint import servers
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"
@@ -41,33 +37,15 @@ def client(built_library) -> Iterator:
 @pytest.fixture(scope="session")
 def server(built_library) -> Iterator[str]:
     """Base URL of a real uvicorn serving the session build."""
-    env = {**os.environ, "IAT_BASE_URL": built_library.base_url, "IAT_VAR_DIR": str(built_library.var_dir),
-           "IAT_QUERIES_DIR": str(REPO / "queries"), "IAT_QUERY_WORKERS": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "sparql_endpoint.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(built_library.port), "--log-level", "warning"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    process, _ = servers.start_uvicorn(
+        {"IAT_BASE_URL": built_library.base_url, "IAT_VAR_DIR": str(built_library.var_dir),
+         "IAT_QUERIES_DIR": str(REPO / "queries"), "IAT_QUERY_WORKERS": "1"},
+        port=built_library.port,
     )
-    url = built_library.base_url.rstrip("/")
     try:
-        for _ in range(300):
-            if process.poll() is not None:
-                raise RuntimeError(f"uvicorn s'est arrêté : {process.stderr.read().decode()[-2000:]}")
-            try:
-                if httpx.get(url + "/", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("uvicorn n'a pas répondu en 30 s")
-        yield url
+        yield built_library.base_url.rstrip("/")
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        servers.stop(process)
 
 
 @pytest.fixture(scope="session")
