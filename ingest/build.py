@@ -24,6 +24,7 @@ import shutil
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -346,21 +347,46 @@ def check_iris(graphs: dict[str, Any]) -> None:
         raise BuildError("IRI invalides (à corriger dans la source ou son import) :\n  " + "\n  ".join(problems))
 
 
-def load_store(store_dir: Path, graphs: dict[str, Any], base: str, opts: BuildOptions) -> Store:
-    """Create the on-disk store and bulk-load each graph into its named graph: the rdflib ones as N-Triples,
-    the ones read into the in-memory store quad by quad from there (not parsed twice)."""
-    store = Store(str(store_dir))
-    for name, graph in _progress(opts, graphs.items(), "Chargement du store", total=len(graphs)):
-        if not isinstance(graph, Graph):  # a StoredGraph (ingest.shacl_sparql_run)
-            store.bulk_extend(graph.quads(NamedNode(graph_iri(base, name))))
+def gather(graphs: dict[str, Any], base: str) -> Store:
+    """Every graph in the one in-memory store that holds the graphs read from data/ (``StoredGraph``): the
+    rdflib graphs (ontology, shapes, registers) are bulk-loaded into their named graph, and the skolemised
+    blank nodes of data/ become blank nodes again. The dumps and the on-disk store are written from it."""
+    from ingest.shacl_sparql_run import StoredGraph
+
+    stored = [g for g in graphs.values() if isinstance(g, StoredGraph)]
+    store = stored[0].store if stored else Store()
+    for graph in stored:
+        graph.unskolemize()
+    for name, graph in graphs.items():
+        if isinstance(graph, StoredGraph):
             continue
         data = graph.serialize(format="nt", encoding="utf-8")
         try:
             store.bulk_load(input=data, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph_iri(base, name)))
         except SyntaxError as exc:
             raise BuildError(f"graphe « {name} » : chargement refusé par le store ({exc})") from exc
-    store.flush()
     return store
+
+
+def load_store(store_dir: Path, nquads: Path) -> None:
+    """Create the on-disk store and bulk-load the dataset's N-Quads into it (natively, no Python per quad)."""
+    store = Store(str(store_dir))
+    store.bulk_load(path=str(nquads), format=RdfFormat.N_QUADS)
+    store.flush()
+    del store
+    gc.collect()  # pyoxigraph closes the RocksDB store when the object is dropped
+
+
+def release_memory() -> None:
+    """Give the freed heap back to the system (glibc keeps it otherwise: the in-memory store's 2 GB at
+    100k use cases would still count in the build's peak while the on-disk store is bulk-loaded)."""
+    gc.collect()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 SOURCES_COPY = "sources"  # inside a build: the files of sources/ that the data cite (prov:wasDerivedFrom)
@@ -397,11 +423,6 @@ def store_counts(store: Store) -> dict[str, int]:
     """Triples per named graph IRI, counted by the store itself."""
     query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
     return {row["g"].value: int(row["n"].value) for row in store.query(query)}
-
-
-def distinct_triples(store: Store) -> int:
-    query = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-    return int(next(iter(store.query(query, use_default_graph_as_union=True)))["n"].value)
 
 
 def run_build(opts: BuildOptions) -> BuildResult:
@@ -474,24 +495,28 @@ def _build_into(opts, tmp: Path, build_id: str, digest: str, steps: _Steps, vali
                            steps=dict(steps.seconds))
 
     names = {name: graph_iri(base, name) for name in graphs}
-    with steps("chargement"):
-        store = load_store(tmp / "store", graphs, base, opts)
-    del graphs
-    gc.collect()
     dumps_dir = tmp / "dumps"
-    with steps("dumps"):
-        bar = _progress(opts, None, "Dumps", total=5 + len(names))
-        dumps = write_dumps(store, dumps_dir, names, progress=lambda _name: bar.update())
-        bar.close()
-    with steps("csv"):
-        csv_path, schema_path, use_cases = write_csv(store, dumps_dir, names)
-    with steps("index"):  # search.sqlite: the pages' search and facet index, swapped with the store
-        write_search_index(store, tmp, base, build_id)
-    counts = store_counts(store)
-    union = distinct_triples(store)
-    store.flush()
-    del store
-    gc.collect()  # pyoxigraph closes the RocksDB store when the object is dropped
+    # the compressions run in these threads while the CSV, the index and the store are written
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="gzip") as executor:
+        with steps("dumps"):
+            memory = gather(graphs, base)
+            bar = _progress(opts, None, "Dumps", total=5 + len(names))
+            dumps = write_dumps(memory, dumps_dir, names, executor, progress=lambda _name: bar.update())
+            bar.close()
+        try:
+            with steps("csv"):
+                csv_path, schema_path, use_cases = write_csv(memory, dumps_dir, names)
+            with steps("index"):  # search.sqlite: the pages' search and facet index, swapped with the store
+                write_search_index(memory, tmp, base, build_id)
+            counts = store_counts(memory)
+            del graphs, memory
+            release_memory()
+            with steps("chargement"):
+                load_store(tmp / "store", dumps.nquads)
+        finally:
+            with steps("compression"):
+                dumps.wait()
+    union = dumps.distinct_triples
 
     with steps("sources"):
         source_files = copy_source_files(opts.root / "sources", tmp)
@@ -499,7 +524,7 @@ def _build_into(opts, tmp: Path, build_id: str, digest: str, steps: _Steps, vali
     validation_path.write_text(validation.text_fr() + "\n", encoding="utf-8")
     findings_path = dumps_dir / "rapport-validation.json"
     findings_path.write_text(validation.findings_json(), encoding="utf-8")
-    files = [file_entry(tmp, d.path, d.media_type, **d.manifest_extra()) for d in dumps]
+    files = [file_entry(tmp, d.path, d.media_type, **d.manifest_extra()) for d in dumps.dumps]
     files.append(file_entry(tmp, csv_path, "text/csv", compress_format=None, graph=None,
                             title_fr="Cas d'usage (CSV, une ligne par cas)",
                             title_en="Use cases (CSV, one row per use case)",

@@ -267,6 +267,13 @@ def findings(rows, shapes: Graph) -> set:
 SUPPORT_GRAPH = "urn:ia-territoriales:validation:support"
 
 
+def _unskolem(term):
+    """A term of a skolemised graph as it was written: IRIs under ``BLANK_PREFIX`` are blank nodes again."""
+    if isinstance(term, NamedNode) and term.value.startswith(BLANK_PREFIX):
+        return OxBlank(term.value[len(BLANK_PREFIX):])
+    return term
+
+
 @dataclass
 class StoredGraph:
     """A named graph read straight into a shared in-memory pyoxigraph store (``ingest.build``), never into
@@ -309,13 +316,7 @@ class StoredGraph:
         quads = self.store.quads_for_pattern(None, None, None, graph)
         if not self.has_blank_nodes:
             return (Quad(q.subject, q.predicate, q.object, target) for q in quads)
-
-        def unskolem(term):
-            if isinstance(term, NamedNode) and term.value.startswith(BLANK_PREFIX):
-                return OxBlank(term.value[len(BLANK_PREFIX):])
-            return term
-
-        return (Quad(unskolem(q.subject), q.predicate, unskolem(q.object), target) for q in quads)
+        return (Quad(_unskolem(q.subject), q.predicate, _unskolem(q.object), target) for q in quads)
 
     def skolemize(self) -> None:
         """Blank nodes of the graph as IRIs under ``BLANK_PREFIX`` (what the compiled queries test): the
@@ -333,6 +334,20 @@ class StoredGraph:
             self.store.remove(Quad(s, p, o, graph))
         self.store.extend([Quad(named(s), p, named(o), graph) for s, p, o in rows])
         self.has_blank_nodes = True
+
+    def unskolemize(self) -> None:
+        """Undo ``skolemize`` in the store (before it is published): blank nodes again, with the same
+        labels in every graph of the store."""
+        if not self.has_blank_nodes:
+            return
+        graph = NamedNode(self.iri)
+        query = (f"SELECT ?s ?p ?o WHERE {{ GRAPH <{self.iri}> {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), \"{BLANK_PREFIX}\") "
+                 f"|| (isIRI(?o) && STRSTARTS(STR(?o), \"{BLANK_PREFIX}\"))) }} }}")
+        rows = [(row["s"], row["p"], row["o"]) for row in self.store.query(query)]
+        for s, p, o in rows:
+            self.store.remove(Quad(s, p, o, graph))
+        self.store.extend([Quad(_unskolem(s), p, _unskolem(o), graph) for s, p, o in rows])
+        self.has_blank_nodes = False
 
     def __len__(self) -> int:
         query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{self.iri}> {{ ?s ?p ?o }} }}"
