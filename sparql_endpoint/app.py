@@ -16,6 +16,7 @@ from sparql_endpoint.documents import DocumentCache
 from sparql_endpoint.errors import register_handlers
 from sparql_endpoint.examples import load_examples
 from sparql_endpoint.rendering import make_templates
+from sparql_endpoint.result_cache import ResultCache
 from sparql_endpoint.routes import browse, catalog, provenance, resources, sparql
 from sparql_endpoint.settings import Settings
 from sparql_endpoint.store import Store, open_store
@@ -102,13 +103,14 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.templates = make_templates(PACKAGE / "templates")
     app.state.examples = []
     app.state.documents = DocumentCache()
+    app.state.sparql_cache = ResultCache(int(settings.sparql_cache_mb * 1024 * 1024))
     register_handlers(app)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
         allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
         allow_headers=["*"],
-        expose_headers=["Link", "ETag", "Last-Modified", "Location", "Content-Location", "Vary"],
+        expose_headers=["Link", "ETag", "Last-Modified", "Location", "Content-Location", "Vary", "X-Cache"],
         max_age=86400,
     )
     app.add_middleware(OwnRedirects, base_url=settings.base_url)

@@ -144,6 +144,7 @@ class QueryOutput:
     body: bytes
     kind: str  # "solutions", "boolean" or "graph"
     count: int  # rows or triples
+    build_id: str | None = None  # the build whose store computed it (embedded store), else None
 
 
 Source = Callable[[QueryJob], object]

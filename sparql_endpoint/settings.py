@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     query_workers: int = Field(
         2, description="processus de requête SPARQL simultanés (store embarqué) ; au-delà, les requêtes attendent"
     )
+    sparql_cache_mb: float = Field(
+        64.0,
+        description="taille maximale du cache des résultats de /sparql, en Mo (par construction, exact : "
+        "vidé de fait à chaque nouvelle construction) ; 0 le désactive",
+    )
     queries_dir: Path = Field(Path("queries"), description="dossier des requêtes d'exemple (*.rq) de l'éditeur SPARQL")
     catalog_page_size: int = Field(100, description="jeux de données par page du catalogue DCAT (pagination Hydra)")
     publisher_name: str = Field(

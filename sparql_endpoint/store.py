@@ -15,7 +15,7 @@ import json
 import logging
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -113,7 +113,8 @@ class EmbeddedStore:
         info = self.build()
         if info is None or not (info.path / "store").is_dir():
             raise StoreUnavailable(NO_BUILD)
-        return self._pool.run(str(info.path / "store"), job, self._settings.query_timeout)
+        output = self._pool.run(str(info.path / "store"), job, self._settings.query_timeout)
+        return replace(output, build_id=info.build_id)  # the result belongs to this build (result cache)
 
     def close(self) -> None:
         self._pool.close()

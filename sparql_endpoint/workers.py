@@ -12,11 +12,11 @@ lock) and replaced by a fresh process. Only serialised bytes cross the pipe.
 from __future__ import annotations
 
 import logging
-import queue
 import socket
 import subprocess
 import sys
 import threading
+from collections import deque
 from multiprocessing.connection import Connection
 
 from sparql_endpoint import errors
@@ -83,14 +83,27 @@ class _Worker:
         self.conn.close()
 
 
+class _Waiter:
+    """A request waiting for a worker: handed one directly, in arrival order."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.worker: _Worker | None = None
+
+
 class WorkerPool:
+    """Workers are lent first come, first served: a released worker goes straight to the request that
+    has waited longest (a plain queue lets a newly arrived request take it first, and under load some
+    requests then wait several times longer than others)."""
+
     def __init__(self, size: int, queue_timeout: float) -> None:
         self._queue_timeout = queue_timeout
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: deque[_Worker] = deque()
+        self._waiters: deque[_Waiter] = deque()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         for _ in range(max(1, size)):
-            self._idle.put(self._spawn())
+            self._release(self._spawn())
 
     def _spawn(self) -> _Worker:
         worker = _Worker()
@@ -103,14 +116,33 @@ class WorkerPool:
         with self._lock:
             self._all.discard(worker)
 
+    def _acquire(self) -> _Worker:
+        with self._lock:
+            if self._idle:
+                return self._idle.popleft()
+            waiter = _Waiter()
+            self._waiters.append(waiter)
+        waiter.event.wait(self._queue_timeout)
+        with self._lock:
+            if waiter.worker is not None:  # handed over (possibly just as the wait timed out)
+                return waiter.worker
+            self._waiters.remove(waiter)
+        raise errors.ServiceBusy(
+            "Toutes les requêtes SPARQL simultanées autorisées sont en cours ; réessayez dans un instant.",
+            headers={"Retry-After": "5"},
+        )
+
+    def _release(self, worker: _Worker) -> None:
+        with self._lock:
+            if self._waiters:
+                waiter = self._waiters.popleft()
+                waiter.worker = worker
+                waiter.event.set()
+            else:
+                self._idle.append(worker)
+
     def run(self, store_path: str, job: QueryJob, timeout: float) -> QueryOutput:
-        try:
-            worker = self._idle.get(timeout=self._queue_timeout)
-        except queue.Empty:
-            raise errors.ServiceBusy(
-                "Toutes les requêtes SPARQL simultanées autorisées sont en cours ; réessayez dans un instant.",
-                headers={"Retry-After": "5"},
-            ) from None
+        worker = self._acquire()
         healthy = False
         try:
             worker.wait_ready()
@@ -126,10 +158,10 @@ class WorkerPool:
             raise errors.ServiceError("Le processus de requête s'est arrêté ; la requête a été abandonnée.") from None
         finally:
             if healthy:
-                self._idle.put(worker)
+                self._release(worker)
             else:
                 self._retire(worker)
-                self._idle.put(self._spawn())
+                self._release(self._spawn())
         if reply[0] == "ok":
             return reply[1]
         _, name, message = reply

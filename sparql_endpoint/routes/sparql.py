@@ -25,6 +25,7 @@ from sparql_endpoint.execute import QueryJob
 from sparql_endpoint.negotiation import negotiate
 from sparql_endpoint.prefixes import PREFIXES, SERVICE_PREFIXES, all_prefixes, sparql_prologue
 from sparql_endpoint.rendering import bytes_response, graph_bytes, html_response, script_json
+from sparql_endpoint.result_cache import execute_cached
 from sparql_endpoint.service_description import service_description
 from sparql_endpoint.settings import Settings
 from sparql_endpoint.store import Store
@@ -75,8 +76,10 @@ async def _answer(request: Request, params: Params, store: Store, settings: Sett
         prefixes=tuple(PREFIXES.items()),
         base_iri=f"{settings.base_url}sparql",
     )
-    output = await run_in_threadpool(store.execute, job)
-    return bytes_response(output.body, output.media_type, headers={"Vary": "Accept"})
+    refresh = "no-cache" in request.headers.get("cache-control", "").lower()  # the client wants a fresh answer
+    output, hit = await run_in_threadpool(execute_cached, store, request.app.state.sparql_cache, job, refresh)
+    return bytes_response(output.body, output.media_type,
+                          headers={"Vary": "Accept", "X-Cache": "hit" if hit else "miss"})
 
 
 def _decode(body: bytes, what: str) -> str:
