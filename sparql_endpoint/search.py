@@ -168,10 +168,12 @@ class Result:
 
 _HIT_COLUMNS = ("iri", "path", "title", "summary", "graph", "lang", "org_iri", "org_label", "territory_iri",
                 "territory_label", "start", "modified")
+# ties go by IRI, not by document number: numbers follow IRIs in a full build, not after an update
+# (ingest.search_index.update_search_index), and both must list the same order
 _ORDER = {
-    "titre": "d.title_key, d.id",
-    "date": "d.start_year IS NULL, d.start_year DESC, d.title_key, d.id",
-    "maj": "d.modified IS NULL, d.modified DESC, d.title_key, d.id",
+    "titre": "d.title_key, d.iri",
+    "date": "d.start_year IS NULL, d.start_year DESC, d.title_key, d.iri",
+    "maj": "d.modified IS NULL, d.modified DESC, d.title_key, d.iri",
 }
 
 
