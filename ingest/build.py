@@ -77,6 +77,7 @@ class BuildOptions:
     sources: list[Any] | None = None  # default: ingest.sources.SOURCES (objects with name, graph, path, load)
     jobs: int = 1
     if_needed: bool = False
+    full: bool = False  # --complet: never incremental (ingest.incremental decides otherwise)
     quiet: bool = False
     validation: str = "sparql"  # sparql | pySHACL: auto | graphe | fiches (see ingest.validation_runner)
 
@@ -100,6 +101,7 @@ class BuildResult:
     manifest: dict[str, Any] | None = None
     report: str = ""
     steps: dict[str, float] = field(default_factory=dict)
+    kind_fr: str = ""  # which kind of build ran and why (ingest.incremental.Plan.summary_fr)
 
     @property
     def exit_code(self) -> int:
@@ -435,22 +437,40 @@ def run_build(opts: BuildOptions) -> BuildResult:
     var_dir = opts.var_dir
     builds = var_dir / "builds"
     with _lock(var_dir):
-        digest = compute_digest(opts)
+        from ingest.incremental import Plan, prepare, record_full_build
+        from ingest.incremental_build import NeedFullBuild, run_incremental
+        from ingest.inputs import RECORD_NAME
+
         current = current_dir(var_dir)
+        with steps("inventaire"):
+            plan = prepare(opts, current, full=opts.full)
+        digest = plan.digest or compute_digest(opts)
         if opts.if_needed and current is not None:
             manifest = read_manifest(current)
             if manifest and manifest.get("input_digest") == digest:
                 return BuildResult("skipped", manifest.get("build_id"), current, manifest)
         builds.mkdir(parents=True, exist_ok=True)
         prune(var_dir)  # stale temporary builds of killed runs
+        if plan.incremental:
+            try:
+                result = run_incremental(opts, plan, steps)
+                result.kind_fr = plan.summary_fr()
+                return result
+            except NeedFullBuild as exc:
+                plan = Plan("full", f"incrémentale impossible, {exc}")
         build_id = _new_build_id(digest, builds)
         tmp = builds / f"{TMP_PREFIX}{build_id}"
         tmp.mkdir()
         try:
+            with steps("inventaire"):  # what the next build needs to be incremental, before data/ is read
+                record_full_build(opts, tmp / RECORD_NAME, current)
             result = _build_into(opts, tmp, build_id, digest, steps, validate_graphs)
             if result.status != "built":
                 shutil.rmtree(tmp, ignore_errors=True)
                 return result
+            result.kind_fr = plan.summary_fr()
+            result.manifest.update(build_kind="full", build_reason=plan.reason)
+            write_manifest(tmp, result.manifest)
             with steps("bascule"):
                 _fsync_tree(tmp)
                 final = builds / build_id
@@ -575,6 +595,12 @@ def summary_fr(result: BuildResult) -> str:
         return (f"Rien à reconstruire : la construction {result.build_id} est à jour "
                 f"(aucune entrée modifiée).")
     lines = [f"Construction {result.build_id} publiée dans {result.build_dir}."]
+    if result.kind_fr:
+        lines.insert(0, result.kind_fr)
+    if manifest.get("build_kind") == "incremental-dumps":
+        served = (manifest.get("incremental") or {}).get("dumps_for_build")
+        lines.append(f"Le changement était servi dès la construction {served} ; celle-ci y ajoute les "
+                     "téléchargements (dumps, CSV) régénérés.")
     lines.append("Cas d'usage et triplets par graphe :")
     for name, info in manifest.get("graphs", {}).items():
         lines.append(f"  - {name:<26} {info['use_cases']:>6} cas d'usage {info['triples']:>9} triplets")

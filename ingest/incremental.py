@@ -181,8 +181,8 @@ def prepare(opts, current: Path | None, full: bool = False) -> Plan:
     return plan
 
 
-def record_full_build(opts, build_dir: Path, previous: Path | None) -> dict[str, str]:
-    """Write ``inputs.sqlite`` for a full build (call it before the build reads data/). The previous build's
+def record_full_build(opts, target: Path, previous: Path | None) -> dict[str, str]:
+    """Write ``target`` (a build's ``inputs.sqlite``) for a full build (call it before the build reads data/). The previous build's
     record, if made with the same base URL, gives the sha256 and subjects of files that did not change."""
     known: dict[str, inputs.FileState] = {}
     old = None
@@ -208,6 +208,6 @@ def record_full_build(opts, build_dir: Path, previous: Path | None) -> dict[str,
     if old is not None:
         old.close()
     meta = {**fingerprint(opts), "input_digest": build_digest(opts, states)}
-    inputs.write_record(build_dir / inputs.RECORD_NAME, records, meta)
+    inputs.write_record(target, records, meta)
     return meta
 

@@ -192,6 +192,14 @@ class Record:
             out[subject] = {p for (p,) in self.db.execute("SELECT path FROM subjects WHERE subject = ?", (subject,))}
         return out
 
+    def has_record(self, graph: str, key: str) -> int:
+        """1 if a file of ``graph`` asserts ``key`` or one of its hash parts (``key#…``), else 0."""
+        row = self.db.execute(
+            "SELECT 1 FROM subjects s JOIN files f ON f.path = s.path WHERE f.graph = ? AND "
+            "(s.subject = ? OR (s.subject > ? AND s.subject < ?)) LIMIT 1", (graph, key, key + "#", key + "$"),
+        ).fetchone()
+        return int(row is not None)
+
     def put(self, records: Iterable[FileRecord]) -> None:
         """Insert or replace files (and their subjects)."""
         for rec in records:

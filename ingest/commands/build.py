@@ -17,6 +17,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--if-needed", action="store_true",
                         help="ne rien faire si aucune entrée (ontologie, formes, données, sources, code, URL de "
                              "base) n'a changé depuis la construction servie")
+    parser.add_argument("--complet", "--full", dest="complet", action="store_true",
+                        help="construction complète, jamais incrémentale (par défaut, quand seuls des fichiers de "
+                             "data/ ont changé depuis la construction servie, seuls ceux-là sont relus et revalidés)")
     parser.add_argument("--base-url", default=settings.base_url,
                         help=f"URL publique, préfixe des IRI de données (défaut : IAT_BASE_URL, {settings.base_url})")
     parser.add_argument("--var-dir", type=Path, default=settings.var_dir,
@@ -71,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
         sources=sources,
         jobs=args.jobs if args.jobs > 0 else (os.cpu_count() or 1),
         if_needed=args.if_needed,
+        full=args.complet,
         quiet=args.quiet,
         validation="sparql" if args.moteur_validation == "sparql" else args.validation,
     )
