@@ -46,6 +46,9 @@ BASE_URL = "http://127.0.0.1:8000/"  # IRIs of the synthetic build (nothing list
 SPARQL_QUERIES = ("cas-par-domaine", "cas-par-stade", "cas-recents")  # two facet counts and a sorted list
 SEARCH_TEXT = "détection des fuites"
 JSON_RESULTS = "application/sparql-results+json"
+# /sparql cold: every request computed (the service's result cache is skipped, as HTTP allows); the same
+# header goes to the baselines, which have no result cache. "sparql-cache:*" measures the cache, warm.
+COLD = ("Cache-Control: no-cache",)
 PACKAGES = ("ia-territoriales", "pyoxigraph", "oxigraph", "rdflib", "rdflib-endpoint", "pyshacl", "fastapi",
             "uvicorn", "starlette", "jinja2", "snowballstemmer")
 
@@ -172,7 +175,7 @@ def fetch(port: int, path: str, accept: str | None = None, timeout: float = 120)
 
 
 def load(port: int, paths: list[str], accept: str | None, concurrency: int, requests: int,
-         duration: float, server: Server) -> dict:
+         duration: float, server: Server, headers: tuple[str, ...] = ()) -> dict:
     """Run ``bench.load`` in a second process against ``port``; adds the server's peak tree RSS."""
     argv = [sys.executable, "-m", "bench.load", "--port", str(port), "--concurrency", str(concurrency),
             "--requests", str(requests), "--duration", str(duration)]
@@ -180,6 +183,8 @@ def load(port: int, paths: list[str], accept: str | None, concurrency: int, requ
         argv += ["--path", path]
     if accept:
         argv += ["--header", f"Accept: {accept}"]
+    for header in headers:
+        argv += ["--header", header]
     with MemorySampler(server.proc.pid, 0.25) as sampler:
         done = subprocess.run(argv, cwd=PROJECT_ROOT, capture_output=True, text=True,
                               timeout=duration + 180, check=True)
@@ -196,19 +201,20 @@ def rows(body: bytes) -> int | None:
         return None
 
 
-def measure(name: str, server: Server, paths: list[str], accept: str | None, args) -> dict:
+def measure(name: str, server: Server, paths: list[str], accept: str | None, args,
+            headers: tuple[str, ...] = ()) -> dict:
     """Latency (one connection) and throughput (``--concurrency`` connections) of one endpoint."""
     status, body = fetch(server.port, paths[0], accept)
-    entry: dict = {"status": status, "bytes": len(body), "paths": paths[:3]}
+    entry: dict = {"status": status, "bytes": len(body), "paths": paths[:3], "headers": list(headers)}
     if accept == JSON_RESULTS:
         entry["rows"] = rows(body)
     if not 200 <= status < 300:
         entry["skipped"] = f"HTTP {status} à la première requête"
         print(f"  {server.name:<15} {name:<22} HTTP {status} : non mesuré", flush=True)
         return entry
-    entry["latency"] = load(server.port, paths, accept, 1, args.requests, args.duration, server)
+    entry["latency"] = load(server.port, paths, accept, 1, args.requests, args.duration, server, headers)
     entry["throughput"] = load(server.port, paths, accept, args.concurrency, args.requests * 10,
-                               args.duration, server)
+                               args.duration, server, headers)
     lat, thr = entry["latency"], entry["throughput"]
     print(f"  {server.name:<15} {name:<22} c=1 p50 {lat['p50_ms']:.1f} ms p99 {lat['p99_ms']:.1f} ms "
           f"({lat['requests']}) | c={args.concurrency} {thr['req_per_s']:.1f} req/s p50 {thr['p50_ms']:.1f} ms "
@@ -340,13 +346,15 @@ def bench_size(size: int, args) -> dict:
             ("concept_html", ["/nomenclature/domaines/eau-assainissement", "/nomenclature/techniques/prediction"],
              "text/html"),
             *((f"sparql:{q}", [sparql_path("/sparql", q)], JSON_RESULTS) for q in SPARQL_QUERIES),
+            *((f"sparql-cache:{q}", [sparql_path("/sparql", q)], JSON_RESULTS) for q in SPARQL_QUERIES),
         ]
         for name, paths, accept in plan:
             if not paths:
                 endpoints.setdefault(name, {})["service"] = {"skipped": f"route absente ({search_info})"}
                 print(f"  service         {name:<22} non mesuré : {search_info}", flush=True)
                 continue
-            endpoints.setdefault(name, {})["service"] = measure(name, service, paths, accept, args)
+            headers = COLD if name.startswith("sparql:") else ()
+            endpoints.setdefault(name, {})["service"] = measure(name, service, paths, accept, args, headers)
         servers["service"]["rss_mb_after_load"] = service.rss_mb()
         if args.profile in ("tout", "service"):
             result["service_profiles"] = profile_service(size, service, plan, args)
@@ -441,7 +449,7 @@ def baseline_sparql(size: int, work: Path, dump: Path, endpoints: dict, servers:
         servers["oxigraph"] = {"load_s": load_s, "ready_s": ox.ready_s, "rss_mb_idle": ox.rss_mb()}
         for q in SPARQL_QUERIES:
             endpoints[f"sparql:{q}"]["oxigraph"] = measure(f"sparql:{q}", ox, [sparql_path("/query", q)],
-                                                           JSON_RESULTS, args)
+                                                           JSON_RESULTS, args, COLD)
         servers["oxigraph"]["rss_mb_after_load"] = ox.rss_mb()
     finally:
         ox.stop()
@@ -455,7 +463,7 @@ def baseline_sparql(size: int, work: Path, dump: Path, endpoints: dict, servers:
         servers["rdflib_endpoint"] = {"ready_s": peer.ready_s, "rss_mb_idle": peer.rss_mb()}
         for q in SPARQL_QUERIES:
             endpoints[f"sparql:{q}"]["rdflib_endpoint"] = measure(f"sparql:{q}", peer, [sparql_path("/", q)],
-                                                                  JSON_RESULTS, args)
+                                                                  JSON_RESULTS, args, COLD)
         servers["rdflib_endpoint"]["rss_mb_after_load"] = peer.rss_mb()
     finally:
         peer.stop()
@@ -492,14 +500,17 @@ def one_record_change(data: Path, var: Path, logs: Path, service: Server, timeou
 
 
 def ratios(endpoints: dict) -> dict:
-    """Service throughput (req/s at the same concurrency) divided by each baseline's, per SPARQL query."""
+    """Service throughput (req/s at the same concurrency) divided by each baseline's, per SPARQL query:
+    ``sparql:*`` cold (every request computed), ``sparql-cache:*`` the service's warm result cache over
+    the same baselines (which compute every request)."""
     out = {}
     for name, by_server in endpoints.items():
-        if not name.startswith("sparql:"):
+        if not name.startswith(("sparql:", "sparql-cache:")):
             continue
+        baselines = endpoints.get("sparql:" + name.split(":", 1)[1], {})
         mine = by_server.get("service", {}).get("throughput", {}).get("req_per_s")
         for other in ("oxigraph", "rdflib_endpoint"):
-            theirs = by_server.get(other, {}).get("throughput", {}).get("req_per_s")
+            theirs = baselines.get(other, {}).get("throughput", {}).get("req_per_s")
             if mine and theirs:
                 out.setdefault(name, {})[f"service_over_{other}"] = round(mine / theirs, 3)
     return out
