@@ -67,7 +67,9 @@ def href_filter(url: object) -> str:
 
 def make_templates(directory: Path) -> Jinja2Templates:
     """The templates, autoescaped whatever the file name, with the ``href`` filter."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(directory), autoescape=True)
+    # auto_reload off: templates are read once per process, not stat()ed at every render (a new version of
+    # the code means a restart anyway)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(directory), autoescape=True, auto_reload=False)
     env.filters["href"] = href_filter
     return Jinja2Templates(env=env)
 

@@ -32,7 +32,7 @@ from sparql_endpoint.prefixes import NOMENCLATURE, ONTOLOGY_IRI, PREFIXES
 from sparql_endpoint.rendering import html_response, safe_href, script_json
 from sparql_endpoint.routes.browse import search_index, to_param
 from sparql_endpoint.routes.browse import select as _select
-from sparql_endpoint.search import FACET_BY_NAME, Query, fold
+from sparql_endpoint.search import FACET_BY_NAME, Query, SearchIndex, fold
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS, OWL, SKOS, DCT = PREFIXES["rdfs"], PREFIXES["owl"], PREFIXES["skos"], PREFIXES["dct"]
@@ -285,19 +285,28 @@ async def render(request: Request, store, settings, *, iri: str, triples: list[o
         "href": lambda ref: "/doc/" + ref.removeprefix(f"{base}id/") if ref and ref.startswith(f"{base}id/") else ref,
         "part_label": lambda prop, curie: PART_LABELS_IRI.get(prop) or FIELD_LABELS.get(prop) or labels.get(prop) or curie,
     }
-    try:
-        index = await run_in_threadpool(search_index, request, store)
-    except StoreUnavailable:  # a store without its search index (remote store, old build): generic page
+    def lookups() -> SearchIndex | None:  # one trip to a worker thread for all the blocking reads
+        try:
+            index = search_index(request, store)
+        except StoreUnavailable:  # a store without its search index (remote store, old build): generic page
+            return None
+        if kind == "usecase":
+            context["doc"] = index.doc(iri)
+            context["similar"] = index.similar(iri, 6)
+        # A use case in the search index is not fictional (the index leaves the examples' graph out,
+        # docs/ARCHITECTURE.md): no query for it.
+        context["fictional"] = False if context.get("doc") else is_fictional(store, settings, iri)
+        label_nuts_codes(store, settings, nodes, context)
+        return index
+
+    index = await run_in_threadpool(lookups)
+    if index is None:
         return None
-    context["fictional"] = await run_in_threadpool(is_fictional, store, settings, iri)
-    await run_in_threadpool(label_nuts_codes, store, settings, nodes, context)
     if kind == "usecase":
         page = f"{base}{request.url.path.lstrip('/')}"
         page = page.removesuffix(".html")
         context.update({
             "groups": use_case_groups(nodes, iri, labels, base),
-            "doc": await run_in_threadpool(index.doc, iri),
-            "similar": await run_in_threadpool(index.similar, iri, 6),
             "jsonld": _schema_org(iri, page, triples, labels),
             "contact": contact_of(triples, iri),
             "summary": next((v.text for c, p, vs in (main.properties if main else []) if p == f"{DCT}abstract"
