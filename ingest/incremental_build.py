@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import BlankNode, NamedNode, Quad, Store
+from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Store
 
 from ingest import incremental_validation as iv
 from ingest import inputs
@@ -350,7 +350,7 @@ def _report_files(tmp: Path, validation, kept: list[dict]) -> list[dict]:
 def refresh_dumps(opts, served: Path, tmp: Path, build_id: str, steps) -> Any:
     """A build equal to ``served`` (an incremental build whose dumps are its predecessor's) with fresh dumps and
     CSV written from its store; a ``BuildResult``."""
-    from ingest.build import BuildResult, peak_memory_mb
+    from ingest.build import BuildResult, peak_memory_mb, release_memory
     from ingest.csv_export import CSV_NAME, SCHEMA_NAME, write_csv
     from ingest.dumps import write_dumps
 
@@ -367,16 +367,24 @@ def refresh_dumps(opts, served: Path, tmp: Path, build_id: str, steps) -> Any:
         for name in REPORTS:
             os.link(served / "dumps" / name, tmp / "dumps" / name)
     names = {name: info["iri"] for name, info in manifest["graphs"].items()}
+    with steps("chargement en mémoire"):  # the dumps are written 4-5 times faster from memory than from RocksDB
+        scratch = tmp / "dumps" / ".ia-territoriales.nq"
+        source.dump(str(scratch), RdfFormat.N_QUADS)
+        del source
+        memory = Store()
+        memory.bulk_load(path=str(scratch), format=RdfFormat.N_QUADS)
+        scratch.unlink()
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="gzip") as executor:
         with steps("dumps"):
-            dumps = write_dumps(source, tmp / "dumps", names, executor)
+            dumps = write_dumps(memory, tmp / "dumps", names, executor)
         try:
             with steps("csv"):
-                csv_path, schema_path, _counts = write_csv(source, tmp / "dumps", names)
+                csv_path, schema_path, _counts = write_csv(memory, tmp / "dumps", names)
         finally:
+            del memory
+            release_memory()
             with steps("compression"):
                 dumps.wait()
-    del source
     files = [file_entry(tmp, d.path, d.media_type, **d.manifest_extra()) for d in dumps.dumps]
     files.append(file_entry(tmp, csv_path, "text/csv", compress_format=None, graph=None,
                             title_fr="Cas d'usage (CSV, une ligne par cas)",
