@@ -136,7 +136,7 @@ def build_digest(opts, states: dict[str, inputs.FileState]) -> str:
 
 def prepare(opts, current: Path | None, full: bool = False) -> Plan:
     """Choose the kind of build (see the module docstring)."""
-    from ingest.build import GRAPH_EXAMPLES, GRAPH_LIBRARY
+    from ingest.build import EXAMPLES_DIR, GRAPH_EXAMPLES, GRAPH_LIBRARY
 
     if full:
         return Plan("full", "demandée (--complet)")
@@ -156,6 +156,8 @@ def prepare(opts, current: Path | None, full: bool = False) -> Plan:
         return Plan("full", "la validation incrémentale n'existe qu'avec le moteur SPARQL compilé")
     if any(s.graph in (GRAPH_LIBRARY, GRAPH_EXAMPLES) for s in opts.source_list()):
         return Plan("full", "un registre est importé dans un graphe de data/")
+    if (opts.data / EXAMPLES_DIR).is_dir() != (GRAPH_EXAMPLES in manifest.get("graphs", {})):
+        return Plan("full", f"le dossier data/{EXAMPLES_DIR}/ (graphe « {GRAPH_EXAMPLES} ») est apparu ou a disparu")
     now = fingerprint(opts)
     for name, value in now.items():
         if meta.get(name) != value:

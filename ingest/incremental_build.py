@@ -308,7 +308,9 @@ def build_into(opts, plan: Plan, tmp: Path, build_id: str, steps) -> Any:
         "peak_memory_mb": peak_memory_mb(),
     }
     write_manifest(tmp, new)
-    return BuildResult("built", build_id, tmp, new, report=validation.text_fr(limit=REPORT_LIMIT))
+    result = BuildResult("built", build_id, tmp, new, report=validation.text_fr(limit=REPORT_LIMIT))
+    result.changes = list(changes.values())  # read by run_incremental
+    return result
 
 
 def _update_record(opts, plan: Plan, record: inputs.Record, changes: dict[str, _Change]) -> None:
@@ -402,6 +404,10 @@ def refresh_dumps(opts, served: Path, tmp: Path, build_id: str, steps) -> Any:
     return BuildResult("built", build_id, tmp, new)
 
 
+def result_changes(result) -> list:
+    return getattr(result, "changes", [])
+
+
 def _publish(var_dir: Path, tmp: Path, build_id: str) -> Path:
     from ingest.build import _fsync_dir, _fsync_tree, prune, swap_current
 
@@ -436,7 +442,8 @@ def run_incremental(opts, plan: Plan, steps) -> Any:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     result.steps = dict(steps.seconds)
-    result.served_s = round(time.perf_counter() - steps.started, 3) if hasattr(steps, "started") else None
+    if not any(c.removed or c.added for c in result_changes(result)):
+        return result  # the same quads: the previous dumps are this build's (its manifest names them)
     # the change is served; now the downloads of the same data, in a following build
     dumps_id = _new_build_id(plan.digest, builds)
     tmp = builds / f"{TMP_PREFIX}{dumps_id}"

@@ -450,3 +450,47 @@ iatsh:Deepest a sh:NodeShape ; sh:property [ sh:path dct:title ; sh:node iatsh:H
     write(root / "data" / "cas-usage" / "parking.ttl", use_case("parking-exemple", "Stationnement"))
     result = run_build(options(root, var_dir))
     assert result.kind_fr.startswith("Construction complète : incrémentale impossible, les formes lisent à 3 liens")
+
+
+def test_an_example_record_edit_stays_in_its_own_graph(built, tmp_path):
+    root, var_dir, _ = built
+    path = root / "data" / "exemples" / "exemple.ttl"
+    path.write_text(path.read_text(encoding="utf-8").replace("Exemple fictif", "Exemple entièrement fictif"),
+                    encoding="utf-8")
+    previous, result = rebuild(root, var_dir)
+    assert_incremental(previous, result, var_dir)
+    assert_same_as_full(root, var_dir, tmp_path)
+
+
+def test_an_untouched_content_gives_an_incremental_build_without_new_dumps(built, tmp_path):
+    root, var_dir, _ = built
+    path = root / "data" / "cas-usage" / "fuites.ttl"
+    path.write_bytes(path.read_bytes())  # same bytes, new mtime
+    previous, result = rebuild(root, var_dir)
+    assert result.kind_fr.startswith("Construction incrémentale (0 fichier(s) ajouté(s), 0 modifié(s)")
+    manifest = read_manifest(current_dir(var_dir))
+    assert manifest["build_kind"] == "incremental" and manifest["dumps_of_build"] == previous.name
+    assert_same_as_full(root, var_dir, tmp_path)
+
+
+def test_an_unreadable_changed_file_is_a_french_error_naming_it_and_changes_nothing(built):
+    from ingest.build import BuildError
+
+    root, var_dir, _ = built
+    current = current_dir(var_dir)
+    builds = sorted(p.name for p in (var_dir / "builds").iterdir())
+    path = root / "data" / "cas-usage" / "navettes.ttl"
+    path.write_text(path.read_text(encoding="utf-8").replace("dct:title", "dct:title <pas une IRI", 1),
+                    encoding="utf-8")
+    with pytest.raises(BuildError) as error:
+        run_build(options(root, var_dir))
+    assert "navettes.ttl" in str(error.value) and "fichier RDF illisible" in str(error.value)
+    assert current_dir(var_dir) == current
+    assert sorted(p.name for p in (var_dir / "builds").iterdir()) == builds
+
+
+def test_a_new_examples_folder_goes_to_a_full_build(built):
+    root, var_dir, _ = built
+    shutil.rmtree(root / "data" / "exemples")
+    plan = prepare(options(root, var_dir), current_dir(var_dir))
+    assert not plan.incremental and "exemples" in plan.reason
