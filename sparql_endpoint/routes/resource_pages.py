@@ -293,9 +293,7 @@ async def render(request: Request, store, settings, *, iri: str, triples: list[o
         if kind == "usecase":
             context["doc"] = index.doc(iri)
             context["similar"] = index.similar(iri, 6)
-        # A use case in the search index is not fictional (the index leaves the examples' graph out,
-        # docs/ARCHITECTURE.md): no query for it.
-        context["fictional"] = False if context.get("doc") else is_fictional(store, settings, iri)
+        context["fictional"] = is_fictional(store, settings, iri)
         label_nuts_codes(store, settings, nodes, context)
         return index
 
