@@ -438,7 +438,7 @@ def run_build(opts: BuildOptions) -> BuildResult:
     builds = var_dir / "builds"
     with _lock(var_dir):
         from ingest.incremental import Plan, prepare, record_full_build
-        from ingest.incremental_build import NeedFullBuild, run_incremental
+        from ingest.incremental_publish import NeedFullBuild, run_incremental
         from ingest.inputs import RECORD_NAME
 
         current = current_dir(var_dir)

@@ -17,7 +17,7 @@ were added, changed or removed (not too many); otherwise a full build, with the 
 5. counts updated from the quads removed and added; the previous build's dump files hard-linked, the
    manifest saying so (``dumps_of_build``), the validation reports written anew.
 
-``ingest.incremental_build.refresh_dumps`` then writes fresh dumps and CSV from the new store into a following build (``dumps_of_build``
+``ingest.incremental_publish.refresh_dumps`` then writes fresh dumps and CSV from the new store into a following build (``dumps_of_build``
 gone), swapped in turn: the change is served first, the downloads follow about a minute later at 100k.
 """
 

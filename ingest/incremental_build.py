@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Store
+from pyoxigraph import BlankNode, NamedNode, Quad, Store
 
 from ingest import incremental_validation as iv
 from ingest import inputs
@@ -347,120 +346,3 @@ def _report_files(tmp: Path, validation, kept: list[dict]) -> list[dict]:
                        title_fr="Rapport de validation SHACL", title_en="SHACL validation report"),
             file_entry(tmp, findings, "application/json", compress_format=None, graph=None,
                        title_fr="Résultats de validation SHACL (JSON)", title_en="SHACL validation results (JSON)")]
-
-
-def refresh_dumps(opts, served: Path, tmp: Path, build_id: str, steps) -> Any:
-    """A build equal to ``served`` (an incremental build whose dumps are its predecessor's) with fresh dumps and
-    CSV written from its store; a ``BuildResult``."""
-    from ingest.build import BuildResult, peak_memory_mb, release_memory
-    from ingest.csv_export import CSV_NAME, SCHEMA_NAME, write_csv
-    from ingest.dumps import write_dumps
-
-    manifest = read_manifest(served) or {}
-    with steps("copie"):
-        source = Store.read_only(str(served / "store"))
-        source.backup(str(tmp / "store"))
-        for name in (inputs.RECORD_NAME, "search.sqlite"):
-            if (served / name).is_file():
-                os.link(served / name, tmp / name)
-        if (served / "sources").is_dir():
-            _link_tree(served / "sources", tmp / "sources")
-        (tmp / "dumps").mkdir()
-        for name in REPORTS:
-            os.link(served / "dumps" / name, tmp / "dumps" / name)
-    names = {name: info["iri"] for name, info in manifest["graphs"].items()}
-    with steps("chargement en mémoire"):  # the dumps are written 4-5 times faster from memory than from RocksDB
-        scratch = tmp / "dumps" / ".ia-territoriales.nq"
-        source.dump(str(scratch), RdfFormat.N_QUADS)
-        del source
-        memory = Store()
-        memory.bulk_load(path=str(scratch), format=RdfFormat.N_QUADS)
-        scratch.unlink()
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="gzip") as executor:
-        with steps("dumps"):
-            dumps = write_dumps(memory, tmp / "dumps", names, executor)
-        try:
-            with steps("csv"):
-                csv_path, schema_path, _counts = write_csv(memory, tmp / "dumps", names)
-        finally:
-            del memory
-            release_memory()
-            with steps("compression"):
-                dumps.wait()
-    files = [file_entry(tmp, d.path, d.media_type, **d.manifest_extra()) for d in dumps.dumps]
-    files.append(file_entry(tmp, csv_path, "text/csv", compress_format=None, graph=None,
-                            title_fr="Cas d'usage (CSV, une ligne par cas)",
-                            title_en="Use cases (CSV, one row per use case)", schema=f"dumps/{SCHEMA_NAME}"))
-    files.append(file_entry(tmp, schema_path, "application/json", compress_format=None, graph=None,
-                            title_fr=f"Schéma de table (Frictionless) de {CSV_NAME}",
-                            title_en=f"Frictionless Table Schema of {CSV_NAME}"))
-    files += [f for f in manifest.get("files", []) if Path(f["path"]).name in REPORTS]
-    new = {**manifest, "build_id": build_id, "created": datetime.now(UTC).isoformat(timespec="seconds"),
-           "files": files, "build_kind": "incremental-dumps",
-           "incremental": {**manifest.get("incremental", {}), "dumps_for_build": manifest.get("build_id")},
-           "steps": dict(steps.seconds), "peak_memory_mb": peak_memory_mb()}
-    new.pop("dumps_of_build", None)
-    write_manifest(tmp, new)
-    return BuildResult("built", build_id, tmp, new)
-
-
-def result_changes(result) -> list:
-    return getattr(result, "changes", [])
-
-
-def _publish(var_dir: Path, tmp: Path, build_id: str) -> Path:
-    from ingest.build import _fsync_dir, _fsync_tree, prune, swap_current
-
-    builds = var_dir / "builds"
-    _fsync_tree(tmp)
-    final = builds / build_id
-    os.rename(tmp, final)
-    _fsync_dir(builds)
-    swap_current(var_dir, final)
-    prune(var_dir)
-    return final
-
-
-def run_incremental(opts, plan: Plan, steps) -> Any:
-    """Make, publish and then complete (fresh dumps) the incremental build of ``plan``, under the build lock
-    that ``ingest.build.run_build`` holds. Raises ``NeedFullBuild`` (nothing published) when the change cannot
-    be applied incrementally; returns the ``BuildResult`` (``invalid``: nothing published)."""
-    from ingest.build import TMP_PREFIX, _new_build_id
-
-    builds = opts.var_dir / "builds"
-    build_id = _new_build_id(plan.digest, builds)
-    tmp = builds / f"{TMP_PREFIX}{build_id}"
-    tmp.mkdir()
-    try:
-        result = build_into(opts, plan, tmp, build_id, steps)
-        if result.status != "built":
-            shutil.rmtree(tmp, ignore_errors=True)
-            return result
-        with steps("bascule"):
-            result.build_dir = _publish(opts.var_dir, tmp, build_id)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    result.steps = dict(steps.seconds)
-    if not any(c.removed or c.added for c in result_changes(result)):
-        return result  # the same quads: the previous dumps are this build's (its manifest names them)
-    # the change is served; now the downloads of the same data, in a following build
-    dumps_id = _new_build_id(plan.digest, builds)
-    tmp = builds / f"{TMP_PREFIX}{dumps_id}"
-    tmp.mkdir()
-    try:
-        refreshed = refresh_dumps(opts, result.build_dir, tmp, dumps_id, steps)
-        with steps("bascule des dumps"):
-            refreshed.build_dir = _publish(opts.var_dir, tmp, dumps_id)
-    except Exception as exc:  # the incremental build stays served, its manifest names the dumps it holds
-        shutil.rmtree(tmp, ignore_errors=True)
-        result.report += (f"\nAttention : les téléchargements n'ont pas pu être régénérés ({exc}) ; la construction "
-                          f"{build_id} reste servie avec ceux de {result.manifest.get('dumps_of_build')}.")
-        return result
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    refreshed.report = result.report
-    refreshed.steps = dict(steps.seconds)
-    refreshed.served_build = build_id
-    return refreshed
