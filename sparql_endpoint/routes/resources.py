@@ -229,21 +229,30 @@ async def _serve(request, store, settings, iri, doc_path, extension, make_query)
     }
     if not extension:
         headers["Content-Location"] = f"{base}{_location(doc_path)}.{media.extension}"
-    build = await run_in_threadpool(store.build)
-    etag = _etag(build, iri, chosen) if build else None
-    if build is not None:
-        headers["Last-Modified"] = format_datetime(build.created, usegmt=True)
-    if etag:
-        headers["ETag"] = etag
-        if _not_modified(request, etag, build):
-            return Response(status_code=304, headers=headers)
     query = make_query(iri)
     cache = request.app.state.documents
-    triples = cache.get((build.build_id, query)) if build else None
+
+    def fetch() -> tuple[BuildInfo | None, list[ox.Triple] | None]:
+        """The build and the document's triples (None when the client's copy is current): one trip to a
+        worker thread."""
+        build = store.build()
+        etag = _etag(build, iri, chosen) if build else None
+        if etag is not None and _not_modified(request, etag, build):
+            return build, None
+        triples = cache.get((build.build_id, query)) if build else None
+        if triples is None:
+            triples = _triples(store, settings, query)
+            if build is not None:
+                cache.put((build.build_id, query), triples)  # shared: never mutated
+        return build, triples
+
+    build, triples = await run_in_threadpool(fetch)
+    if build is not None:
+        headers["Last-Modified"] = format_datetime(build.created, usegmt=True)
+        headers["ETag"] = _etag(build, iri, chosen)
     if triples is None:
-        triples = await run_in_threadpool(_triples, store, settings, query)
-        if build is not None:
-            cache.put((build.build_id, query), triples)  # shared: never mutated
+        return Response(status_code=304, headers=headers)
+    etag = headers.get("ETag")
     if not triples:
         raise _not_found(iri)
     replaced = documents.replacement(triples, iri)
