@@ -11,7 +11,7 @@ API and needs its own directory; DuckDB has fast aggregates but its full-text ex
 at run time (not offline) and is not incremental.
 
 French word forms: every word is lowercased, stripped of its accents and reduced to its Snowball stem
-(``snowballstemmer``, pure Python) before it is indexed, and the query words go through the same
+(``snowballstemmer``, which runs PyStemmer's C stemmers when installed: same stems) before it is indexed, and the query words go through the same
 analysis (``sparql_endpoint.search.analyse`` is a copy of ``analyse`` below; a test keeps them equal).
 Stemming rather than FTS5 prefix queries: « données » and « donnée » share the stem « donne », while
 a prefix query « donnée* » would miss « données » typed without accents and match too much for short
