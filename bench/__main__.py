@@ -217,7 +217,7 @@ def measure(name: str, server: Server, paths: list[str], accept: str | None, arg
                                args.duration, server, headers)
     lat, thr = entry["latency"], entry["throughput"]
     print(f"  {server.name:<15} {name:<22} c=1 p50 {lat['p50_ms']:.1f} ms p99 {lat['p99_ms']:.1f} ms "
-          f"({lat['requests']}) | c={args.concurrency} {thr['req_per_s']:.1f} req/s p50 {thr['p50_ms']:.1f} ms "
+          f"({lat['requests']}) | c={args.concurrency} {thr['ok_per_s']:.1f} req/s p50 {thr['p50_ms']:.1f} ms "
           f"p99 {thr['p99_ms']:.1f} ms ({thr['requests']}, {thr['errors']} err) | RSS {thr['server_peak_rss_mb']} Mo",
           flush=True)
     return entry
@@ -508,9 +508,9 @@ def ratios(endpoints: dict) -> dict:
         if not name.startswith(("sparql:", "sparql-cache:")):
             continue
         baselines = endpoints.get("sparql:" + name.split(":", 1)[1], {})
-        mine = by_server.get("service", {}).get("throughput", {}).get("req_per_s")
-        for other in ("oxigraph", "rdflib_endpoint"):
-            theirs = baselines.get(other, {}).get("throughput", {}).get("req_per_s")
+        mine = by_server.get("service", {}).get("throughput", {}).get("ok_per_s")  # successful answers only:
+        for other in ("oxigraph", "rdflib_endpoint"):  # a 503 (queue full, timeout) is no throughput
+            theirs = baselines.get(other, {}).get("throughput", {}).get("ok_per_s")
             if mine and theirs:
                 out.setdefault(name, {})[f"service_over_{other}"] = round(mine / theirs, 3)
     return out

@@ -131,13 +131,15 @@ async def run(host: str, port: int, paths: list[str], headers: dict[str, str], c
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     elapsed = time.perf_counter() - start
+    ok = sum(n for status, n in statuses.items() if status.isdigit() and 200 <= int(status) < 300)
     return {
         "requests": len(latencies),
         "errors": errors,
         "statuses": statuses,
         "concurrency": concurrency,
         "elapsed_s": round(elapsed, 3),
-        "req_per_s": round(len(latencies) / elapsed, 2) if elapsed else None,
+        "req_per_s": round(len(latencies) / elapsed, 2) if elapsed else None,  # answers, errors included
+        "ok_per_s": round(ok / elapsed, 2) if elapsed else None,  # 2xx answers only (what the ratios use)
         "bytes": received,
         **{k: (round(v, 3) if v is not None else None) for k, v in summary_ms(latencies).items()},
     }
