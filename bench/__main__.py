@@ -440,13 +440,20 @@ def baseline_sparql(size: int, work: Path, dump: Path, endpoints: dict, servers:
     subprocess.run([str(VENV_BIN / "oxigraph"), "load", "--location", str(store), "--file", str(dump)],
                    cwd=PROJECT_ROOT, check=True, capture_output=True)
     load_s = round(time.perf_counter() - start, 2)
+    # compacted as oxigraph advises for read-heavy use: at 100k its queries run 1.2-1.7x faster after
+    # this (a baseline that is not at its best would flatter the service's ratio)
+    start = time.perf_counter()
+    subprocess.run([str(VENV_BIN / "oxigraph"), "optimize", "--location", str(store)],
+                   cwd=PROJECT_ROOT, check=True, capture_output=True)
+    optimize_s = round(time.perf_counter() - start, 2)
     port = free_port()
     ox = Server("oxigraph serve", [str(VENV_BIN / "oxigraph"), "serve-read-only", "--location", str(store),
                                    "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
                 port, "/query?query=ASK%7B%7D", logs / "oxigraph.log")
     try:
         ox.wait_ready(60)
-        servers["oxigraph"] = {"load_s": load_s, "ready_s": ox.ready_s, "rss_mb_idle": ox.rss_mb()}
+        servers["oxigraph"] = {"load_s": load_s, "optimize_s": optimize_s, "ready_s": ox.ready_s,
+                               "rss_mb_idle": ox.rss_mb()}
         for q in SPARQL_QUERIES:
             endpoints[f"sparql:{q}"]["oxigraph"] = measure(f"sparql:{q}", ox, [sparql_path("/query", q)],
                                                            JSON_RESULTS, args, COLD)
