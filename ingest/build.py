@@ -375,6 +375,7 @@ def load_store(store_dir: Path, nquads: Path) -> None:
     store = Store(str(store_dir))
     store.bulk_load(path=str(nquads), format=RdfFormat.N_QUADS)
     store.flush()
+    store.optimize()  # RocksDB compaction, as oxigraph advises before read-only use: faster queries
     del store
     gc.collect()  # pyoxigraph closes the RocksDB store when the object is dropped
 
@@ -442,12 +443,19 @@ def run_build(opts: BuildOptions) -> BuildResult:
         from ingest.inputs import RECORD_NAME
 
         current = current_dir(var_dir)
+        for stale in var_dir.glob(f".{RECORD_NAME}.*.tmp"):  # of killed runs (we hold the lock)
+            stale.unlink(missing_ok=True)
+        scratch = var_dir / f".{RECORD_NAME}.{os.getpid()}.tmp"
         with steps("inventaire"):
             plan = prepare(opts, current, full=opts.full)
-        digest = plan.digest or compute_digest(opts)
+            if plan.digest is None:  # the inputs record hashes data/ once, for the digest and the next build
+                digest = record_full_build(opts, scratch, current)["input_digest"]
+            else:
+                digest = plan.digest
         if opts.if_needed and current is not None:
             manifest = read_manifest(current)
             if manifest and manifest.get("input_digest") == digest:
+                scratch.unlink(missing_ok=True)
                 return BuildResult("skipped", manifest.get("build_id"), current, manifest)
         builds.mkdir(parents=True, exist_ok=True)
         prune(var_dir)  # stale temporary builds of killed runs
@@ -463,7 +471,10 @@ def run_build(opts: BuildOptions) -> BuildResult:
         tmp.mkdir()
         try:
             with steps("inventaire"):  # what the next build needs to be incremental, before data/ is read
-                record_full_build(opts, tmp / RECORD_NAME, current)
+                if scratch.exists():
+                    os.replace(scratch, tmp / RECORD_NAME)
+                else:
+                    record_full_build(opts, tmp / RECORD_NAME, current)
             result = _build_into(opts, tmp, build_id, digest, steps, validate_graphs)
             if result.status != "built":
                 shutil.rmtree(tmp, ignore_errors=True)
