@@ -175,10 +175,12 @@ def fetch(port: int, path: str, accept: str | None = None, timeout: float = 120)
 
 
 def load(port: int, paths: list[str], accept: str | None, concurrency: int, requests: int,
-         duration: float, server: Server, headers: tuple[str, ...] = ()) -> dict:
-    """Run ``bench.load`` in a second process against ``port``; adds the server's peak tree RSS."""
+         duration: float, server: Server, headers: tuple[str, ...] = (), timeout: float | None = None) -> dict:
+    """Run ``bench.load`` in a second process against ``port``; adds the server's peak tree RSS.
+    ``timeout`` bounds the run, answers included (``bench.load --timeout``: unanswered requests abandoned)."""
+    timeout = max(timeout if timeout is not None else duration + 60, duration)
     argv = [sys.executable, "-m", "bench.load", "--port", str(port), "--concurrency", str(concurrency),
-            "--requests", str(requests), "--duration", str(duration)]
+            "--requests", str(requests), "--duration", str(duration), "--timeout", str(timeout)]
     for path in paths:
         argv += ["--path", path]
     if accept:
@@ -187,7 +189,7 @@ def load(port: int, paths: list[str], accept: str | None, concurrency: int, requ
         argv += ["--header", header]
     with MemorySampler(server.proc.pid, 0.25) as sampler:
         done = subprocess.run(argv, cwd=PROJECT_ROOT, capture_output=True, text=True,
-                              timeout=duration + 180, check=True)
+                              timeout=timeout + 60, check=True)
     result = json.loads(done.stdout)
     result["server_peak_rss_mb"] = sampler.peak_mb
     result["load_average_1min"] = round(os.getloadavg()[0], 2)  # other processes share the 2 cores
@@ -201,25 +203,66 @@ def rows(body: bytes) -> int | None:
         return None
 
 
+def wait_idle(server: Server, budget: float) -> float | None:
+    """After abandoned requests: seconds until the server answers its ready probe again (it may still be
+    computing them: rdflib-endpoint runs one query at a time), None if not within ``budget``."""
+    start = time.perf_counter()
+    while (left := budget - (time.perf_counter() - start)) > 0:
+        try:
+            status, _ = fetch(server.port, server.ready_path, timeout=left)
+            if 200 <= status < 300:
+                return round(time.perf_counter() - start, 2)
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    return None
+
+
+def _ms_text(value) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
 def measure(name: str, server: Server, paths: list[str], accept: str | None, args,
             headers: tuple[str, ...] = ()) -> dict:
-    """Latency (one connection) and throughput (``--concurrency`` connections) of one endpoint."""
-    status, body = fetch(server.port, paths[0], accept)
-    entry: dict = {"status": status, "bytes": len(body), "paths": paths[:3], "headers": list(headers)}
+    """Latency (one connection) and throughput (``--concurrency`` connections) of one endpoint, each run
+    bounded by ``--measure-timeout`` answers included. When the first request alone takes longer than
+    ``--duration``, it is the latency sample and the throughput run sends one request per connection."""
+    entry: dict = {"paths": paths[:3], "headers": list(headers), "timeout_s": args.measure_timeout}
+    start = time.perf_counter()
+    try:
+        status, body = fetch(server.port, paths[0], accept, timeout=args.measure_timeout)
+    except (urllib.error.URLError, OSError) as exc:  # socket timeout included
+        entry["skipped"] = f"pas de réponse en {args.measure_timeout:.0f} s à la première requête ({exc})"
+        entry["idle_after_s"] = wait_idle(server, args.measure_timeout)
+        print(f"  {server.name:<15} {name:<22} {entry['skipped']} : non mesuré", flush=True)
+        return entry
+    first = time.perf_counter() - start
+    entry.update(status=status, bytes=len(body), first_request_ms=round(first * 1000, 3))
     if accept == JSON_RESULTS:
         entry["rows"] = rows(body)
     if not 200 <= status < 300:
         entry["skipped"] = f"HTTP {status} à la première requête"
         print(f"  {server.name:<15} {name:<22} HTTP {status} : non mesuré", flush=True)
         return entry
-    entry["latency"] = load(server.port, paths, accept, 1, args.requests, args.duration, server, headers)
-    entry["throughput"] = load(server.port, paths, accept, args.concurrency, args.requests * 10,
-                               args.duration, server, headers)
+    slow = first >= args.duration
+    if slow:  # one more request at c=1 would cost as much and tell as little
+        ms = round(first * 1000, 3)
+        entry["latency"] = {"requests": 1, "errors": 0, "unfinished": 0, "concurrency": 1, "from_first_request": True,
+                            "p50_ms": ms, "p90_ms": ms, "p99_ms": ms, "max_ms": ms, "mean_ms": ms,
+                            "elapsed_s": round(first, 3), "req_per_s": round(1 / first, 4),
+                            "ok_per_s": round(1 / first, 4)}
+    else:
+        entry["latency"] = load(server.port, paths, accept, 1, args.requests, args.duration, server, headers,
+                                args.measure_timeout)
+    entry["throughput"] = load(server.port, paths, accept, args.concurrency,
+                               args.concurrency if slow else args.requests * 10, args.duration, server, headers,
+                               args.measure_timeout)
     lat, thr = entry["latency"], entry["throughput"]
-    print(f"  {server.name:<15} {name:<22} c=1 p50 {lat['p50_ms']:.1f} ms p99 {lat['p99_ms']:.1f} ms "
-          f"({lat['requests']}) | c={args.concurrency} {thr['ok_per_s']:.1f} req/s p50 {thr['p50_ms']:.1f} ms "
-          f"p99 {thr['p99_ms']:.1f} ms ({thr['requests']}, {thr['errors']} err) | RSS {thr['server_peak_rss_mb']} Mo",
-          flush=True)
+    if lat.get("unfinished") or thr.get("unfinished"):
+        entry["idle_after_s"] = wait_idle(server, args.measure_timeout)
+    print(f"  {server.name:<15} {name:<22} c=1 p50 {_ms_text(lat['p50_ms'])} ms p99 {_ms_text(lat['p99_ms'])} ms "
+          f"({lat['requests']}) | c={args.concurrency} {thr['ok_per_s'] or 0:.2f} req/s p50 {_ms_text(thr['p50_ms'])} ms "
+          f"p99 {_ms_text(thr['p99_ms'])} ms ({thr['requests']}, {thr['errors']} err, {thr.get('unfinished', 0)} "
+          f"abandonnées) | RSS {thr['server_peak_rss_mb']} Mo", flush=True)
     return entry
 
 
@@ -230,9 +273,23 @@ def sparql_path(route: str, name: str) -> str:
 
 # ---- the build -------------------------------------------------------------------------------------
 
-def run_build(data: Path, var: Path, log: Path, profile: Path | None = None) -> dict:
+def build_argv(data: Path, var: Path, full: bool) -> list[str]:
+    """The real build command; ``full``: ``--complet`` (the measured builds: without it, a build over an
+    unchanged data/ would be an incremental build with nothing to do)."""
     argv = [str(VENV_BIN / "ia-territoriales"), "build", "--data-dir", str(data), "--sources", "aucun",
             "--var-dir", str(var), "--base-url", BASE_URL]
+    return [*argv, "--complet"] if full else argv
+
+
+def build_facts(manifest: dict) -> dict:
+    """What a build's manifest says of its kind (``ingest/build.py``: full, incremental, incremental-dumps)."""
+    return {"build_kind": manifest.get("build_kind"), "build_reason": manifest.get("build_reason"),
+            "build_id": manifest.get("build_id"), "dumps_of_build": manifest.get("dumps_of_build"),
+            "steps_s": manifest.get("steps", {}), "peak_rss_mb_manifest": manifest.get("peak_memory_mb")}
+
+
+def run_build(data: Path, var: Path, log: Path, profile: Path | None = None) -> dict:
+    argv = build_argv(data, var, full=True)
     if profile is not None:
         argv = [sys.executable, "-m", "pyinstrument", "-r", "text", "-o", str(profile), "-m", "ingest", *argv[1:]]
     start = time.perf_counter()
@@ -250,6 +307,7 @@ def run_build(data: Path, var: Path, log: Path, profile: Path | None = None) -> 
         "peak_rss_mb_sampled": sampler.peak_mb,
         "peak_rss_mb_manifest": manifest.get("peak_memory_mb"),
         "validation_method": manifest.get("validation", {}).get("method"),
+        "build_kind": manifest.get("build_kind"),
         "triples": manifest.get("triples", {}),
         "use_cases": manifest.get("use_cases", {}),
         "profiled": profile is not None,
@@ -364,7 +422,7 @@ def bench_size(size: int, args) -> dict:
             baseline_sparql(size, work, dump, endpoints, servers, args)
 
         # -- one record changed, rebuilt and served
-        result["one_record_change"] = one_record_change(data, var, logs, service)
+        result["one_record_change"] = one_record_change(data, var, logs, service, args.change_timeout)
         print(f"== {size} : une fiche modifiée : {result['one_record_change']}", flush=True)
         servers["service"]["rss_mb_end"] = service.rss_mb()
     finally:
@@ -462,47 +520,132 @@ def baseline_sparql(size: int, work: Path, dump: Path, endpoints: dict, servers:
         ox.stop()
     shutil.rmtree(store, ignore_errors=True)
 
+    rdflib_baseline(dump, logs, endpoints, servers, args)
+
+
+def rdflib_baseline(dump: Path, logs: Path, endpoints: dict, servers: dict, args) -> None:
+    """rdflib-endpoint, bounded: its load by ``--baseline-load-timeout`` (a baseline that cannot load in time
+    is recorded as such, with its peak memory), its queries by ``--baseline-budget`` seconds in all (the
+    facet queries come first; a query that no longer fits is recorded as not measured, with the reason)."""
     port = free_port()
     peer = Server("rdflib-endpoint", [sys.executable, "-m", "bench.rdflib_server", str(dump), "--port", str(port)],
                   port, "/?query=ASK%7B%7D", logs / "rdflib.log")
+    info: dict = {"load_timeout_s": args.baseline_load_timeout, "budget_s": args.baseline_budget}
+    servers["rdflib_endpoint"] = info
     try:
-        peer.wait_ready(1800)
-        servers["rdflib_endpoint"] = {"ready_s": peer.ready_s, "rss_mb_idle": peer.rss_mb()}
+        with MemorySampler(peer.proc.pid, 0.5) as sampler:
+            try:
+                peer.wait_ready(args.baseline_load_timeout)
+            except RuntimeError as exc:
+                info["failed"] = str(exc)
+        info["peak_rss_mb_loading"] = sampler.peak_mb
+        if "failed" in info:
+            print(f"  rdflib-endpoint non mesuré : {info['failed']}", flush=True)
+            for q in SPARQL_QUERIES:
+                endpoints[f"sparql:{q}"]["rdflib_endpoint"] = {"skipped": f"rdflib-endpoint : {info['failed']}"}
+            return
+        info.update(ready_s=peer.ready_s, rss_mb_idle=peer.rss_mb())
+        start = time.perf_counter()
         for q in SPARQL_QUERIES:
-            endpoints[f"sparql:{q}"]["rdflib_endpoint"] = measure(f"sparql:{q}", peer, [sparql_path("/", q)],
-                                                                  JSON_RESULTS, args, COLD)
-        servers["rdflib_endpoint"]["rss_mb_after_load"] = peer.rss_mb()
+            left = args.baseline_budget - (time.perf_counter() - start)
+            name = f"sparql:{q}"
+            # the worst a measurement can take: first request, c=1 run, c=8 run and waiting for idle
+            if left < args.measure_timeout:  # a query starts while one pass fits (it may take up to 4 passes)
+                endpoints[name]["rdflib_endpoint"] = {
+                    "skipped": f"budget de la référence épuisé ({args.baseline_budget:.0f} s, {left:.0f} s restantes)"}
+                print(f"  rdflib-endpoint {name:<22} non mesuré : budget épuisé", flush=True)
+                continue
+            endpoints[name]["rdflib_endpoint"] = measure(name, peer, [sparql_path("/", q)], JSON_RESULTS, args, COLD)
+        info["queries_s"] = round(time.perf_counter() - start, 2)
+        info["rss_mb_after_load"] = peer.rss_mb()
     finally:
         peer.stop()
 
 
-def one_record_change(data: Path, var: Path, logs: Path, service: Server, timeout: float = 120) -> dict:
-    """Change one record's title, rebuild, and wait until the running service serves the new title."""
+def _current_build(var: Path) -> str | None:
+    try:
+        return Path(os.readlink(var / "current")).name
+    except OSError:
+        return None
+
+
+def _manifest_of(var: Path, build_id: str | None) -> dict:
+    try:
+        return json.loads((var / "builds" / str(build_id) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def one_record_change(data: Path, var: Path, logs: Path, service: Server, timeout: float = 900) -> dict:
+    """Change one record's title and run the build command as a contributor would (no ``--complet``: an
+    incremental build publishes the change with the previous dumps, then a following build the fresh dumps)
+    while the service runs. From the edit, polled together: the first answer of the service with the change
+    (``served_s``), each build swapped in as ``var/current`` (``published``), the end of the command
+    (``build_command_s``: the fresh dumps are published by then when the last build is ``incremental-dumps``).
+    The command is stopped past ``timeout`` seconds (``timed_out``)."""
     path = data / "cas-usage" / "bench-000001.ttl"
     original = path.read_bytes()
     marker = f"modifié {int(time.time())}"
     text = original.decode("utf-8")
     changed = re.sub(r'(dct:title ")([^"]*)(")', lambda m: f"{m.group(1)}{m.group(2)} {marker}{m.group(3)}", text,
                      count=1)
+    before = _current_build(var)
     path.write_text(changed, encoding="utf-8")
-    out: dict = {}
+    out: dict = {"timeout_s": timeout}
+    published: list[dict] = []
+    served = ended = None
     try:
         start = time.perf_counter()
-        build = run_build(data, var, logs / "build.log")
-        out["rebuild_s"] = round(time.perf_counter() - start, 2)
-        out["steps_s"] = build["steps_s"]
-        deadline = time.perf_counter() + timeout
-        served = None
-        while time.perf_counter() < deadline:
-            status, body = fetch(service.port, "/doc/cas-usage/bench-000001.ttl", "text/turtle")
-            if status == 200 and marker.encode() in body:
-                served = round(time.perf_counter() - start, 2)
-                break
-            time.sleep(0.2)
-        out["served_s"] = served  # from the edit to the first answer with the change; None: not within timeout
-        out["served_without_restart"] = served is not None
+        with (logs / "build.log").open("ab") as handle:
+            proc = subprocess.Popen(build_argv(data, var, full=False), cwd=PROJECT_ROOT, stdout=handle,
+                                    stderr=subprocess.STDOUT, start_new_session=True)
+            with MemorySampler(proc.pid, 0.2) as sampler:
+                seen = before
+                while True:
+                    now = time.perf_counter() - start
+                    current = _current_build(var)
+                    if current != seen:
+                        published.append({"build_id": current, "seen_s": round(now, 2)})
+                        seen = current
+                    if served is None:
+                        with contextlib.suppress(urllib.error.URLError, OSError):
+                            status, body = fetch(service.port, "/doc/cas-usage/bench-000001.ttl", "text/turtle",
+                                                 timeout=30)
+                            if status == 200 and marker.encode() in body:
+                                served = round(time.perf_counter() - start, 2)
+                    if ended is None and proc.poll() is not None:
+                        ended = round(time.perf_counter() - start, 2)
+                    if ended is not None and (served is not None or now - ended > 30):
+                        break
+                    if now > timeout:
+                        out["timed_out"] = True
+                        with contextlib.suppress(ProcessLookupError):
+                            os.killpg(proc.pid, signal.SIGTERM)
+                        proc.wait(timeout=60)
+                        break
+                    time.sleep(0.1)
+        out["build_exit_code"] = proc.returncode
+        out["peak_rss_mb"] = sampler.peak_mb
     finally:
         path.write_bytes(original)
+    for entry in published:
+        manifest = _manifest_of(var, entry["build_id"])
+        entry.update(build_kind=manifest.get("build_kind"), steps_s=manifest.get("steps", {}))
+    first = published[0] if published else {}
+    last = published[-1] if published else {}
+    out.update(
+        served_s=served,  # from the edit to the first answer with the change; None: not within timeout
+        served_without_restart=served is not None,
+        build_command_s=ended,
+        rebuild_s=ended,  # (name of earlier results)
+        build_kind=first.get("build_kind"),  # of the build that published the change: incremental, or full
+        published_s=first.get("seen_s"),
+        final_build_kind=last.get("build_kind"),
+        dumps_published_s=(last.get("seen_s") if last.get("build_kind") == "incremental-dumps"
+                           else first.get("seen_s") if first.get("build_kind") == "full" else None),
+        steps_s=first.get("steps_s", {}),
+        published=published,
+    )
     return out
 
 
@@ -574,6 +717,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=8.0, help="secondes au plus par mesure")
     parser.add_argument("--concurrency", type=int, default=8, help="connexions simultanées pour le débit")
     parser.add_argument("--skip-baselines", action="store_true", help="sans oxigraph serve ni rdflib-endpoint")
+    parser.add_argument("--measure-timeout", type=float, default=90.0,
+                        help="secondes au plus par passe de mesure, réponses comprises (les requêtes encore sans "
+                             "réponse sont abandonnées et comptées)")
+    parser.add_argument("--baseline-load-timeout", type=float, default=600.0,
+                        help="secondes au plus pour que rdflib-endpoint charge le dump (sinon noté non chargé)")
+    parser.add_argument("--baseline-budget", type=float, default=600.0,
+                        help="secondes pour les requêtes envoyées à rdflib-endpoint : une requête n'est plus "
+                             "mesurée quand il reste moins de --measure-timeout")
+    parser.add_argument("--change-timeout", type=float, default=900.0,
+                        help="secondes au plus pour la fiche modifiée (construction arrêtée au-delà)")
     parser.add_argument("--profile", nargs="?", const="tout", choices=["tout", "construction", "service"],
                         help="profils dans bench/results/profiles/ : la dernière construction (pyinstrument), "
                              "le service sous charge (py-spy), ou les deux (défaut de --profile seul)")
@@ -598,6 +751,9 @@ def main(argv: list[str] | None = None) -> int:
             "finished": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": host,
             "settings": {"requests": args.requests, "duration_s": args.duration, "concurrency": args.concurrency,
+                         "measure_timeout_s": args.measure_timeout, "change_timeout_s": args.change_timeout,
+                         "baseline_load_timeout_s": args.baseline_load_timeout,
+                         "baseline_budget_s": args.baseline_budget,
                          "seed": args.seed, "base_url": BASE_URL, "sparql_queries": list(SPARQL_QUERIES)},
             **result,
         }

@@ -5,7 +5,8 @@
 
 ``--concurrency`` connections (keep-alive) send GET requests in a loop, rotating over the ``--path``
 values, until ``--requests`` requests are done or ``--duration`` seconds have passed, whichever comes
-first (bounded in count and in time). Prints one JSON object: requests, errors (non-2xx or broken
+first (bounded in count and in time); ``--timeout`` bounds the whole run, answers included, and the
+requests still unanswered then are abandoned and reported as ``unfinished``. Prints one JSON object: requests, errors (non-2xx or broken
 connections), status counts, throughput, and latency percentiles in milliseconds.
 
 Written on asyncio streams rather than httpx: the client shares the 2 cores with the server it
@@ -95,32 +96,37 @@ class Connection:
 
 
 async def run(host: str, port: int, paths: list[str], headers: dict[str, str], concurrency: int,
-              requests: int, duration: float) -> dict:
+              requests: int, duration: float, timeout: float | None = None) -> dict:
+    """``timeout`` (default ``duration`` + 60 s) bounds the whole run, answers included: requests still
+    waiting for their answer then are abandoned (connection closed) and counted in ``unfinished``."""
     latencies: list[float] = []
     statuses: dict[str, int] = {}
     errors = 0
     sent = 0
     received = 0
+    in_flight = 0
     start = time.perf_counter()
     deadline = start + duration
+    cap = max(timeout if timeout is not None else duration + 60, duration)
 
     async def worker() -> None:
-        nonlocal sent, errors, received
+        nonlocal sent, errors, received, in_flight
         conn = Connection(host, port)
         try:
             while sent < requests and time.perf_counter() < deadline:
                 path = paths[sent % len(paths)]
                 sent += 1
                 t0 = time.perf_counter()
+                in_flight += 1
                 try:
-                    status, size = await asyncio.wait_for(conn.get(path, headers),
-                                                          max(deadline - t0, 0.001) + 60)
-                except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError,
-                        ValueError):
+                    status, size = await conn.get(path, headers)
+                except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
                     errors += 1
                     statuses["error"] = statuses.get("error", 0) + 1
                     await conn.close()
                     continue
+                finally:
+                    in_flight -= 1
                 latencies.append(time.perf_counter() - t0)
                 received += size
                 statuses[str(status)] = statuses.get(str(status), 0) + 1
@@ -129,13 +135,21 @@ async def run(host: str, port: int, paths: list[str], headers: dict[str, str], c
         finally:
             await conn.close()
 
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - start
+    tasks = [asyncio.create_task(worker()) for _ in range(concurrency)]
+    _done, pending = await asyncio.wait(tasks, timeout=cap)
+    unfinished = in_flight  # requests sent and not answered within the cap (a task between requests has none)
+    for task in pending:
+        task.cancel()
+    if pending:
+        await asyncio.wait(pending)
+    elapsed = min(time.perf_counter() - start, cap) if pending else time.perf_counter() - start
     ok = sum(n for status, n in statuses.items() if status.isdigit() and 200 <= int(status) < 300)
     return {
         "requests": len(latencies),
         "errors": errors,
         "statuses": statuses,
+        "unfinished": unfinished if pending else 0,  # abandoned at the cap, not counted in requests
+        "timeout_s": round(cap, 3),
         "concurrency": concurrency,
         "elapsed_s": round(elapsed, 3),
         "req_per_s": round(len(latencies) / elapsed, 2) if elapsed else None,  # answers, errors included
@@ -153,12 +167,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--header", action="append", default=[], help="en-tête « Nom: valeur » (répétable)")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--requests", type=int, default=500, help="nombre maximal de requêtes")
-    parser.add_argument("--duration", type=float, default=10.0, help="durée maximale, en secondes")
+    parser.add_argument("--duration", type=float, default=10.0,
+                        help="secondes pendant lesquelles de nouvelles requêtes partent")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="durée maximale de la mesure, réponses comprises (défaut : --duration + 60 s) ; "
+                             "les requêtes encore sans réponse sont alors abandonnées et comptées à part")
     args = parser.parse_args(argv)
     headers = dict(h.split(":", 1) for h in args.header)
     headers = {k.strip(): v.strip() for k, v in headers.items()}
     result = asyncio.run(run(args.host, args.port, args.path, headers, args.concurrency, args.requests,
-                             args.duration))
+                             args.duration, args.timeout))
     json.dump(result, sys.stdout)
     print()
     return 0
