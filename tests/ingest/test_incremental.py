@@ -231,6 +231,8 @@ def assert_incremental(previous: Path, result, var_dir: Path) -> None:
     assert first["build_kind"] == "incremental"
     assert first["dumps_of_build"] == previous.name
     assert first["incremental"]["previous_build"] == previous.name
+    for key in ("graphs", "triples", "use_cases", "validation", "input_digest"):  # corrected counts = recounted
+        assert first[key] == final[key], key
     # its manifest describes the dump files it holds (the previous build's, hard-linked)
     for entry in first["files"]:
         assert sha256_file(served_first / entry["path"]) == entry["sha256"], entry["path"]
