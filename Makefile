@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test lint build bench clean browser
+.PHONY: serve test lint build bench bench-readme clean browser
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ $(VENV)/.bench-installed: $(STAMP) pyproject.toml
 ## Benchmarks side by side (bench/__main__.py): 1k and 10k cases; BENCH_ARGS="--sizes 100000" for 100k
 bench: $(VENV)/.bench-installed
 	$(PY) -m bench $(BENCH_ARGS)
+
+## The README's figures (between <!-- bench:begin/end -->) from bench/results/*.json, the latest run of each size
+bench-readme: $(STAMP)
+	$(PY) -m bench.report --write-readme README.md $(or $(BENCH_RESULTS),$(wildcard bench/results/*.json))
 
 clean:
 	rm -rf var .pytest_cache

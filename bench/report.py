@@ -196,7 +196,9 @@ def servers_line(result: dict) -> str:
         s = servers["service"]
         parts.append(f"service prêt en {num(s.get('ready_s'))} s, {num(s.get('rss_mb_idle'), 0)} Mo au repos, "
                      f"{num(_service_peak_mb(result), 0)} Mo au plus")
-    if "oxigraph" in servers:
+    if servers.get("oxigraph", {}).get("failed"):
+        parts.append(f"oxigraph serve **non mesuré** : {servers['oxigraph']['failed']}")
+    elif "oxigraph" in servers:
         s = servers["oxigraph"]
         parts.append(f"`oxigraph load` {num(s.get('load_s'))} s"
                      + (f" + `optimize` {num(s.get('optimize_s'))} s" if s.get("optimize_s") is not None else "")
