@@ -92,6 +92,7 @@ class ResultCache:
         self._entries: OrderedDict[CacheKey, QueryOutput] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
+        self._running: dict[CacheKey, threading.Event] = {}  # keys being computed, set when done
 
     @property
     def enabled(self) -> bool:
@@ -130,24 +131,61 @@ class ResultCache:
                 self._size -= self._cost(old_key, old_output)
         return True
 
+    def claim(self, key: CacheKey) -> tuple[bool, threading.Event]:
+        """(True, event) for the first request of ``key`` not in the cache, which must compute it and
+        call ``release``; (False, event) for the others, which may wait for the event, then look again."""
+        with self._lock:
+            event = self._running.get(key)
+            if event is not None:
+                return False, event
+            event = self._running[key] = threading.Event()
+            return True, event
+
+    def release(self, key: CacheKey, event: threading.Event) -> None:
+        with self._lock:
+            if self._running.get(key) is event:
+                del self._running[key]
+        event.set()
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
             self._size = 0
 
 
-def execute_cached(store: Store, cache: ResultCache, job: QueryJob, refresh: bool = False) -> tuple[QueryOutput, bool]:
+def execute_cached(store: Store, cache: ResultCache, job: QueryJob, refresh: bool = False,
+                   wait: float = 20.0) -> tuple[QueryOutput, bool]:
     """Run ``job`` on ``store`` through ``cache``: (output, True if it came from the cache).
 
-    ``refresh`` (the client sent ``Cache-Control: no-cache``) skips the lookup; the fresh result is
-    stored. Blocking: call it from a worker thread."""
+    Identical requests that arrive while the first one is computed wait for it (at most ``wait``
+    seconds) and are served its result from the cache, instead of each taking a query worker; if that
+    computation fails (an error is never cached), each runs the query itself. ``refresh`` (the client
+    sent ``Cache-Control: no-cache``) skips the lookup; the fresh result is stored. Blocking: call it
+    from a worker thread."""
     build = store.build() if cache.enabled else None
     key = cache_key(build.build_id, job) if build is not None else None
-    if key is not None and not refresh:
+    if key is None or build is None:
+        return store.execute(job), False
+    if not refresh:
         found = cache.get(key)
         if found is not None:
             return found, True
+        first, event = cache.claim(key)
+        if not first:
+            event.wait(wait)
+            found = cache.get(key)
+            if found is not None:
+                return found, True
+            return _execute_and_store(store, cache, job, key, build.build_id), False
+        try:
+            return _execute_and_store(store, cache, job, key, build.build_id), False
+        finally:
+            cache.release(key, event)
+    return _execute_and_store(store, cache, job, key, build.build_id), False
+
+
+def _execute_and_store(store: Store, cache: ResultCache, job: QueryJob, key: CacheKey, build_id: str) -> QueryOutput:
     output = store.execute(job)
-    if key is not None and build is not None and output.build_id == build.build_id:
+    if output.build_id == build_id:  # computed on the build of the key: exact
         cache.put(key, output)
-    return output, False
+    return output

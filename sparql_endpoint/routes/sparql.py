@@ -77,7 +77,8 @@ async def _answer(request: Request, params: Params, store: Store, settings: Sett
         base_iri=f"{settings.base_url}sparql",
     )
     refresh = "no-cache" in request.headers.get("cache-control", "").lower()  # the client wants a fresh answer
-    output, hit = await run_in_threadpool(execute_cached, store, request.app.state.sparql_cache, job, refresh)
+    output, hit = await run_in_threadpool(execute_cached, store, request.app.state.sparql_cache, job, refresh,
+                                          2 * settings.query_timeout)  # a worker's queue wait, then its run
     return bytes_response(output.body, output.media_type,
                           headers={"Vary": "Accept", "X-Cache": "hit" if hit else "miss"})
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -163,3 +164,15 @@ def test_lru_is_bounded_in_bytes() -> None:
     assert cache.get(keys[0]) is None and cache.get(keys[-1]) is not None  # least recently used went first
     assert not cache.put(keys[0], output(5_000))  # larger than an eighth of the cache: not stored
     assert cache_key("b1", QueryJob("ASK {}", "text/csv", None, 10)) != cache_key("b2", QueryJob("ASK {}", "text/csv", None, 10))
+
+
+def test_identical_requests_in_flight_share_one_computation(var_dir: Path) -> None:
+    """Concurrent identical misses wait for the first one instead of each taking a query worker."""
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # ~10^7 solutions: about a second
+    settings = servers.make_settings(var_dir, query_timeout=120, query_workers=2)
+    with TestClient(create_app(settings)) as client:
+        with ThreadPoolExecutor(4) as pool:
+            answers = list(pool.map(lambda _: ask(client, slow), range(4)))
+        assert [a.status_code for a in answers] == [200] * 4
+        assert sorted(a.headers["x-cache"] for a in answers) == ["hit", "hit", "hit", "miss"]
+        assert len({a.content for a in answers}) == 1
