@@ -152,6 +152,11 @@ def _validate(opts, plan: Plan, store: Store, old: Store, changes: dict[str, _Ch
         raise NeedFullBuild(f"{len(focus)} ressources à valider de nouveau (au-delà, la validation complète est "
                             "aussi rapide)")
     previous = iv.read_findings(plan.previous / "dumps" / REPORTS[1])
+    # the report names blank nodes as the build's memory store did; the on-disk store renamed them
+    blank_changed = any(isinstance(t, BlankNode) for c in changes.values() for t in c.subjects.values()) or any(
+        isinstance(q.subject, BlankNode) for c in changes.values() for q in c.removed)
+    if blank_changed and any(":" not in f.focus for f in previous):
+        raise NeedFullBuild("des nœuds anonymes modifiés ont des résultats de validation")
     support_nodes = {str(t) for triple in vplan.support for t in (triple[0], triple[2])}
     registers = [n for n in data_graphs if n not in (GRAPH_LIBRARY, GRAPH_EXAMPLES)]
     nomenclature_needed = False

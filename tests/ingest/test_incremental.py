@@ -496,3 +496,25 @@ def test_a_new_examples_folder_goes_to_a_full_build(built):
     shutil.rmtree(root / "data" / "exemples")
     plan = prepare(options(root, var_dir), current_dir(var_dir))
     assert not plan.incremental and "exemples" in plan.reason
+
+
+def test_a_file_with_blank_nodes_is_replaced_with_them(built, tmp_path):
+    root, var_dir, _ = built
+    blank = PREFIXES + """
+<id/cas-usage/anonyme-exemple> a iat:UseCase ; dct:identifier "anonyme-exemple" ; dct:title "Anonyme"@fr ;
+    dct:abstract "Résumé."@fr ; dct:description "Description."@fr ;
+    airo:isDeployedBy <id/organisation/villeneuve-sur-exemple> ;
+    dcat:contactPoint [ a vcard:Kind ; vcard:fn "Accueil"@fr ; vcard:hasEmail [ vcard:value "x" ] ] .
+"""
+    write(root / "data" / "cas-usage" / "anonyme.ttl", blank)
+    run_build(options(root, var_dir))
+    write(root / "data" / "cas-usage" / "anonyme.ttl", blank.replace('"Accueil"', '"Standard"'))
+    previous, result = rebuild(root, var_dir)
+    assert_incremental(previous, result, var_dir)
+    assert_same_as_full(root, var_dir, tmp_path)
+    store = Store.read_only(str(current_dir(var_dir) / "store"))
+    names = {r["n"].value for r in store.query(
+        "SELECT ?n WHERE { GRAPH ?g { ?c <http://www.w3.org/2006/vcard/ns#fn> ?n } }")}
+    assert names == {"Standard", "Service numérique"}
+    values = list(store.query("SELECT ?v WHERE { GRAPH ?g { ?e <http://www.w3.org/2006/vcard/ns#value> ?v } }"))
+    assert len(values) == 1  # the old version's nested blank node is gone
