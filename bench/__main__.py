@@ -10,8 +10,12 @@ the manifest; serve the build with ``ia-territoriales serve`` and load it from a
 (``bench/load.py``) on loopback, once with one connection (latency) and once with 8 (throughput), each
 run bounded in requests and in seconds; then serve the build's N-Quads dump with ``oxigraph
 serve-read-only --union-default-graph`` (the native limit) and ``rdflib-endpoint`` (the Python peer) and
-send them the same SPARQL queries. Finally one record is changed and rebuilt while the service runs,
-and the time until the service answers with the change is measured. Memory is the resident set (RSS)
+send them the same SPARQL queries. Finally one record is changed and the build command run as a
+contributor would (incremental: the change published first, then the fresh dumps) while the service runs:
+the times until the service answers with the change and until the dumps are fresh are measured.
+Bounds: every load run by ``--measure-timeout`` answers included (unanswered requests are abandoned and
+counted), each baseline's load by ``--baseline-load-timeout`` (recorded as not loaded), rdflib-endpoint's
+queries by ``--baseline-budget``, the one-record change by ``--change-timeout``. Memory is the resident set (RSS)
 of each server's process tree, sampled from /proc. Results: ``bench/results/{date}-{size}.json``.
 """
 

@@ -1,13 +1,14 @@
 """A small HTTP/1.1 load generator, run as its own process on loopback by ``python -m bench``.
 
     .venv/bin/python -m bench.load --port 8123 --path /sparql?query=... [--concurrency 8]
-        [--requests 500] [--duration 10] [--header "Accept: text/html"]
+        [--requests 500] [--duration 10] [--timeout 70] [--header "Accept: text/html"]
 
 ``--concurrency`` connections (keep-alive) send GET requests in a loop, rotating over the ``--path``
 values, until ``--requests`` requests are done or ``--duration`` seconds have passed, whichever comes
 first (bounded in count and in time); ``--timeout`` bounds the whole run, answers included, and the
-requests still unanswered then are abandoned and reported as ``unfinished``. Prints one JSON object: requests, errors (non-2xx or broken
-connections), status counts, throughput, and latency percentiles in milliseconds.
+requests still unanswered then are abandoned and reported as ``unfinished``. Prints one JSON object:
+requests answered, errors (non-2xx or broken connections), status counts, unfinished requests,
+throughput (``req_per_s`` all answers, ``ok_per_s`` 2xx only) and latency percentiles in milliseconds.
 
 Written on asyncio streams rather than httpx: the client shares the 2 cores with the server it
 measures, and a raw keep-alive client costs a fraction of httpx's CPU per request (so the figures
