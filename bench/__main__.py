@@ -527,8 +527,13 @@ def oxigraph_baseline(work: Path, dump: Path, endpoints: dict, servers: dict, ar
         subprocess.run([binary, "optimize", "--location", str(store)], cwd=PROJECT_ROOT, check=True,
                        capture_output=True, timeout=args.baseline_load_timeout)
         info["optimize_s"] = round(time.perf_counter() - start, 2)
-    except (OSError, subprocess.SubprocessError) as exc:
+    except subprocess.TimeoutExpired as exc:
+        info["failed"] = f"`oxigraph {exc.cmd[1]}` dépasse {exc.timeout:.0f} s"
+    except subprocess.CalledProcessError as exc:
+        info["failed"] = f"`oxigraph {exc.cmd[1]}` a échoué (code {exc.returncode}) : {exc.stderr[-300:]!r}"
+    except OSError as exc:
         info["failed"] = f"store non construit : {exc}"
+    if "failed" in info:
         print(f"  oxigraph serve non mesuré : {info['failed']}", flush=True)
         for q in SPARQL_QUERIES:
             endpoints[f"sparql:{q}"]["oxigraph"] = {"skipped": f"oxigraph : {info['failed']}"}

@@ -89,8 +89,9 @@ def machine_section(results: list[dict]) -> str:
         + ", ".join(f"{name} {packages[name]}" for name in ("pyoxigraph", "oxigraph", "rdflib", "rdflib-endpoint",
                                                             "fastapi", "uvicorn") if packages.get(name))
         + f" ; commit {', '.join(f'`{c}`' for c in commits)}"
-        + (f" ({len(modified)} fichiers suivis modifiés au départ, dont "
-           f"{', '.join(f'`{f}`' for f in modified[:4])})" if modified else "")
+        + (f" ({len(modified)} fichier{'s' if len(modified) > 1 else ''} suivi{'s' if len(modified) > 1 else ''} "
+           f"modifié{'s' if len(modified) > 1 else ''} au départ : {', '.join(f'`{f}`' for f in modified[:4])}"
+           f"{' …' if len(modified) > 4 else ''})" if modified else "")
         + ".",
     ]
     if loads:
