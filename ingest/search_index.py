@@ -25,6 +25,7 @@ disagrees with the RDF the pages link to.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
 import shutil
@@ -91,13 +92,14 @@ def analyse(text: str, lang: str = "fr") -> list[str]:
     cache = _PIECES.get(lang)
     if cache is None or len(cache) > _PIECES_MAX:
         cache = _PIECES[lang] = {}
-    out: list[str] = []
-    for piece in text.split():
-        terms = cache.get(piece)
-        if terms is None:
-            terms = cache[piece] = tuple(stem(w, lang) for w in _WORD.findall(fold(piece)) if w not in _STOPWORDS)
-        out += terms
-    return out
+    pieces = text.split()
+    found = list(map(cache.get, pieces))  # the loops over the pieces run in C
+    if None in found:
+        for i, piece in enumerate(pieces):
+            if found[i] is None:
+                found[i] = cache.get(piece) or cache.setdefault(piece, tuple(
+                    stem(w, lang) for w in _WORD.findall(fold(piece)) if w not in _STOPWORDS))
+    return list(itertools.chain.from_iterable(found))
 
 
 # ---- facets --------------------------------------------------------------------------------------
@@ -282,23 +284,31 @@ def _use_cases(store, iris: set[str] | None = None) -> dict[str, dict]:
         doc["graphs"].add(graph)  # a register record the library also describes is in both graphs
     if not docs:
         return docs
-    literal_props = {NamedNode(p): p for p in _LITERAL_PROPS}
-    iri_props = {NamedNode(p): p for p in _IRI_PROPS}
-    for uc, doc in docs.items():
-        typed = 0  # graphs typing it: over the union default graph each literal comes that many times
-        literals: list[tuple[str, Literal]] = []
-        lit, iri_values = doc["lit"], doc["iri_values"]
-        for _, p, o, _ in store.quads_for_pattern(NamedNode(uc), None, None, None):
-            if p in literal_props:
-                if isinstance(o, Literal):
-                    literals.append((literal_props[p], o))
-            elif p in iri_props:
-                if isinstance(o, NamedNode):
-                    iri_values[iri_props[p]][o.value] = None
-            elif p == _RDF_TYPE and o == _USE_CASE:
-                typed += 1
-        for p, o in literals:
-            lit[p].extend([o] * typed)
+    typed: dict[str, int] = defaultdict(int)  # graphs typing a use case: over the union default graph
+    literals: list[tuple[str, str, Literal]] = []  # each of its literals comes that many times
+    if iris is None:  # the whole store: predicate by predicate, only the quads of the wanted ones
+        for quad in store.quads_for_pattern(None, _RDF_TYPE, _USE_CASE, None):
+            typed[quad.subject.value] += 1
+        facts = ((s.value, p, o) for p in (*_LITERAL_PROPS, *_IRI_PROPS)
+                 for s, _, o, _ in store.quads_for_pattern(None, NamedNode(p), None, None))
+    else:  # a few use cases: each one's quads
+        facts = ((uc, p.value, o) for uc in docs for _, p, o, _ in store.quads_for_pattern(NamedNode(uc), None, None, None))
+    # either way, the values of one subject and predicate come in the order of their objects in the store
+    literal_props, iri_props = set(_LITERAL_PROPS), set(_IRI_PROPS)
+    for uc, p, o in facts:
+        doc = docs.get(uc)
+        if doc is None:
+            continue
+        if p in literal_props:
+            if isinstance(o, Literal):
+                literals.append((uc, p, o))
+        elif p in iri_props:
+            if isinstance(o, NamedNode):
+                doc["iri_values"][p][o.value] = None
+        elif p == _RDF_TYPE.value and o == _USE_CASE:  # (only read use case by use case)
+            typed[uc] += 1
+    for uc, p, o in literals:
+        docs[uc]["lit"][p].extend([o] * typed[uc])
     for doc in docs.values():
         doc["graph"] = "bibliotheque" if "bibliotheque" in doc["graphs"] else min(doc["graphs"])
         doc["iri_values"] = {p: list(values) for p, values in doc["iri_values"].items()}
@@ -515,15 +525,18 @@ def _meta(documents: int, meta: dict[str, str] | None) -> list[tuple[str, str]]:
     return sorted(info.items())
 
 
-def _insert_docs(connection: sqlite3.Connection, numbered: list[tuple[int, dict]]) -> None:
-    """Insert documents under the given numbers: their row, terms, full-text entry and facets."""
+def _insert_docs(connection: sqlite3.Connection, numbered: list[tuple[int, dict]],
+                 facet_rows: list[tuple[str, str, int]] | None = None) -> None:
+    """Insert documents under the given numbers: their row, terms, full-text entry and facets (the
+    ``facets`` rows, sorted, when the caller has them)."""
     connection.executemany(_INSERT_DOC, [(n, *(doc[c] for c in _DOC_COLUMNS)) for n, doc in numbered])
     connection.executemany("INSERT INTO docs_terms (id, title, body) VALUES (?, ?, ?)",
                            [(n, doc["title_terms"], doc["body_terms"]) for n, doc in numbered])
     connection.executemany("INSERT INTO docs_fts (rowid, title, body) VALUES (?, ?, ?)",
                            [(n, doc["title_terms"], doc["body_terms"]) for n, doc in numbered])
-    connection.executemany("INSERT INTO facets (facet, value, doc) VALUES (?, ?, ?)",
-                           sorted((f, v, n) for n, doc in numbered for f, v in doc["facets"]))
+    if facet_rows is None:
+        facet_rows = sorted((f, v, n) for n, doc in numbered for f, v in doc["facets"])
+    connection.executemany("INSERT INTO facets (facet, value, doc) VALUES (?, ?, ?)", facet_rows)
 
 
 def write_index(path: Path, docs: list[dict], value_info: dict, meta: dict[str, str] | None = None) -> int:
@@ -532,22 +545,26 @@ def write_index(path: Path, docs: list[dict], value_info: dict, meta: dict[str, 
     connection = sqlite3.connect(path)
     try:
         connection.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + TABLES_SQL)
-        counts: dict[tuple[str, str], int] = defaultdict(int)
-        size = len(docs) // 8 + 1
-        bitmaps: dict[tuple[str, str], bytearray] = {}
+        members: dict[tuple[str, str], list[int]] = defaultdict(list)  # facet value -> its documents, ascending
         for number, doc in enumerate(docs, start=1):
             for key in doc["facets"]:
-                counts[key] += 1
-                if key[0] in BITMAP_FACETS:
-                    bits = bitmaps.get(key)
-                    if bits is None:
-                        bits = bitmaps[key] = bytearray(size)
+                members[key].append(number)
+        keys = sorted(members)
+        size = len(docs) // 8 + 1
+        values = []
+        for key in keys:
+            bitmap = None
+            if key[0] in BITMAP_FACETS:
+                bits = bytearray(size)
+                for number in members[key]:
                     bits[number >> 3] |= 1 << (number & 7)
+                bitmap = bytes(bits)
+            values.append((*key, *value_info[key], len(members[key]), bitmap))
         with connection:
-            _insert_docs(connection, list(enumerate(docs, start=1)))
-            connection.executemany(_INSERT_VALUE, [
-                (f, v, *value_info[(f, v)], n, bytes(bitmaps[(f, v)]) if (f, v) in bitmaps else None)
-                for (f, v), n in sorted(counts.items())])
+            # facets rows in key order (the table's), without sorting them
+            _insert_docs(connection, list(enumerate(docs, start=1)),
+                         [(f, v, number) for f, v in keys for number in members[(f, v)]])
+            connection.executemany(_INSERT_VALUE, values)
             connection.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", _meta(len(docs), meta))
         connection.executescript(INDEXES_SQL)
         connection.execute("INSERT INTO docs_fts (docs_fts) VALUES ('optimize')")
