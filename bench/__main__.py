@@ -226,10 +226,13 @@ def _ms_text(value) -> str:
 
 
 def measure(name: str, server: Server, paths: list[str], accept: str | None, args,
-            headers: tuple[str, ...] = ()) -> dict:
+            headers: tuple[str, ...] = (), budget_left: float | None = None) -> dict:
     """Latency (one connection) and throughput (``--concurrency`` connections) of one endpoint, each run
     bounded by ``--measure-timeout`` answers included. When the first request alone takes longer than
-    ``--duration``, it is the latency sample and the throughput run sends one request per connection."""
+    ``--duration``, it is the latency sample and the throughput run sends one request per connection,
+    bounded by 1.5 × concurrency × that first request (a server that answers one query at a time, as
+    rdflib-endpoint, needs that long to answer them all), at most 4 × ``--measure-timeout``; with
+    ``budget_left`` (seconds), a throughput run that would not fit in it is not made, and said so."""
     entry: dict = {"paths": paths[:3], "headers": list(headers), "timeout_s": args.measure_timeout}
     start = time.perf_counter()
     try:
@@ -257,9 +260,16 @@ def measure(name: str, server: Server, paths: list[str], accept: str | None, arg
     else:
         entry["latency"] = load(server.port, paths, accept, 1, args.requests, args.duration, server, headers,
                                 args.measure_timeout)
+    cap = min(max(args.measure_timeout, 1.5 * args.concurrency * first), 4 * args.measure_timeout) if slow \
+        else args.measure_timeout
+    if budget_left is not None and cap > budget_left - first:
+        entry["throughput_skipped"] = (f"c={args.concurrency} non mesuré : jusqu'à {cap:.0f} s, au-delà du budget "
+                                       f"restant ({max(budget_left - first, 0):.0f} s)")
+        print(f"  {server.name:<15} {name:<22} c=1 {first * 1000:.1f} ms | {entry['throughput_skipped']}", flush=True)
+        return entry
     entry["throughput"] = load(server.port, paths, accept, args.concurrency,
                                args.concurrency if slow else args.requests * 10, args.duration, server, headers,
-                               args.measure_timeout)
+                               cap)
     lat, thr = entry["latency"], entry["throughput"]
     if lat.get("unfinished") or thr.get("unfinished"):
         entry["idle_after_s"] = wait_idle(server, args.measure_timeout)
@@ -589,7 +599,8 @@ def rdflib_baseline(dump: Path, logs: Path, endpoints: dict, servers: dict, args
                     "skipped": f"budget de la référence épuisé ({args.baseline_budget:.0f} s, {left:.0f} s restantes)"}
                 print(f"  rdflib-endpoint {name:<22} non mesuré : budget épuisé", flush=True)
                 continue
-            endpoints[name]["rdflib_endpoint"] = measure(name, peer, [sparql_path("/", q)], JSON_RESULTS, args, COLD)
+            endpoints[name]["rdflib_endpoint"] = measure(name, peer, [sparql_path("/", q)], JSON_RESULTS, args, COLD,
+                                                         budget_left=left)
         info["queries_s"] = round(time.perf_counter() - start, 2)
         info["rss_mb_after_load"] = peer.rss_mb()
     finally:
@@ -664,7 +675,8 @@ def one_record_change(data: Path, var: Path, logs: Path, service: Server, timeou
         path.write_bytes(original)
     for entry in published:
         manifest = _manifest_of(var, entry["build_id"])
-        entry.update(build_kind=manifest.get("build_kind"), steps_s=manifest.get("steps", {}))
+        entry.update(build_kind=manifest.get("build_kind"), build_reason=manifest.get("build_reason"),
+                     steps_s=manifest.get("steps", {}))
     first = published[0] if published else {}
     last = published[-1] if published else {}
     out.update(
@@ -673,6 +685,7 @@ def one_record_change(data: Path, var: Path, logs: Path, service: Server, timeou
         build_command_s=ended,
         rebuild_s=ended,  # (name of earlier results)
         build_kind=first.get("build_kind"),  # of the build that published the change: incremental, or full
+        build_reason=first.get("build_reason"),  # why a full build (e.g. "le code a changé": ingest/ was edited)
         published_s=first.get("seen_s"),
         final_build_kind=last.get("build_kind"),
         dumps_published_s=(last.get("seen_s") if last.get("build_kind") == "incremental-dumps"

@@ -142,8 +142,9 @@ def change_table(results: list[dict]) -> str:
     lines = ["| une fiche modifiée (s depuis la modification) | " + " | ".join(
         f"{num(r['size'], 0)} cas" for r in results) + " |", "|---|" + "---|" * len(results)]
     rows = [
-        ("construction qui publie le changement", lambda c: KIND_LABELS.get(c.get("build_kind"), c.get("build_kind"))
-         or "–"),
+        ("construction qui publie le changement", lambda c: (KIND_LABELS.get(c.get("build_kind"), c.get("build_kind"))
+                                                            or "–")
+         + (f" ({c['build_reason']})" if c.get("build_kind") == "full" and c.get("build_reason") else "")),
         ("publiée (`var/current` basculé)", lambda c: num(c.get("published_s"))),
         ("**servie** par le service en cours (sans redémarrage)", lambda c: f"**{num(c.get('served_s'))}**"
          if c.get("served_s") is not None else "non servie" + (" (délai dépassé)" if c.get("timed_out") else "")),
@@ -162,7 +163,8 @@ def _run_cells(run: dict, concurrency_label: str) -> tuple[str, str]:
     if run.get("errors"):
         notes.append(f"{run['errors']} err.")
     if run.get("unfinished"):
-        notes.append(f"{run['unfinished']} sans réponse en {num(run.get('timeout_s'), 0)} s")
+        cap = run.get("timeout_s")
+        notes.append(f"{run['unfinished']} sans réponse en {num(cap, 0 if cap is None or cap >= 10 else 1)} s")
     if run.get("from_first_request"):
         notes.append("1re requête seule")
     note = f" ({', '.join(notes)})" if notes else ""
@@ -177,6 +179,14 @@ def service_table(result: dict) -> str:
     for name, by_server in result["endpoints"].items():
         for server, entry in by_server.items():
             label, who = endpoint_label(name), SERVER_LABELS.get(server, server)
+            if "latency" in entry and "throughput" not in entry:  # c=1 only: c=8 would not fit the budget
+                lat = entry["latency"]
+                cell = ms_pair(lat.get("p50_ms"), lat.get("p99_ms"))
+                if lat.get("from_first_request"):
+                    cell += " (1re requête seule)"
+                lines.append(f"| {label} | {who} | {cell} | {entry.get('throughput_skipped', 'non mesuré')} | | "
+                             f"{entry.get('rows', '')} | |")
+                continue
             if "throughput" not in entry:
                 lines.append(f"| {label} | {who} | non mesuré : {entry.get('skipped', '?')} | | | | |")
                 continue
@@ -235,7 +245,7 @@ def ratio_cell(result: dict, name: str, other: str) -> str:
     if bound is not None:
         return f"> {num(bound, 1)}× (aucune réponse de la référence)"
     baseline = result.get("endpoints", {}).get("sparql:" + name.split(":", 1)[1], {}).get(other)
-    return "non mesuré" if baseline and "skipped" in baseline else "–"
+    return "non mesuré" if baseline and "throughput" not in baseline else "–"
 
 
 def ratio_bound(result: dict, name: str, other: str):

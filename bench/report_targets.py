@@ -108,6 +108,8 @@ def target_rows(result: dict) -> list[tuple[str, str, str]]:
     served = change.get("served_s")
     kind = change.get("build_kind")
     notes = [f"construction {KIND_LABELS.get(kind, kind)}"] if kind else []
+    if kind == "full" and change.get("build_reason"):
+        notes[0] += f" : {change['build_reason']}"
     if change.get("dumps_published_s") is not None:
         notes.append(f"téléchargements à jour après {_num(change['dumps_published_s'])} s")
     detail = f"{_num(served)} s" + (f" ({', '.join(notes)})" if notes else "")

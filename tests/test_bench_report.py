@@ -198,3 +198,14 @@ def test_results_of_earlier_runs_still_render():
     res["settings"].pop("measure_timeout_s")
     text = report.section([res])
     assert "| fin de la commande | 113,4 |" in text and "**manqué de 89 %**" in text
+
+
+def test_a_baseline_measured_at_c1_only_says_why_and_has_no_ratio():
+    res = result(100_000)
+    res["endpoints"]["sparql:cas-par-stade"]["rdflib_endpoint"] = {
+        "status": 200, "rows": 12, "latency": run(40000.0, 40000.0, 0.025, requests=1, from_first_request=True),
+        "throughput_skipped": "c=8 non mesuré : jusqu'à 360 s, au-delà du budget restant (200 s)"}
+    text = report.section([res])
+    assert ("| `/sparql` cas-par-stade.rq, à froid | rdflib-endpoint | 40\u202f000,0 / 40\u202f000,0 (1re requête seule) "
+            "| c=8 non mesuré : jusqu'à 360 s, au-delà du budget restant (200 s) |") in text
+    assert "| cas-par-stade.rq, à froid | 1,00× ; non mesuré |" in text
