@@ -315,14 +315,16 @@ def _use_cases(store, iris: set[str] | None = None) -> dict[str, dict]:
     return docs
 
 
-def _organisations(store, iris: set[str] | None = None) -> dict[str, dict[str, list[str]]]:
-    """Organisation IRI -> its kinds and places, for the organisations of the use cases (or of ``iris``)."""
-    found: dict[str, dict[str, dict[str, None]]] = defaultdict(lambda: {"type": {}, "spatial": {}})
-    for o, p, v in _rows(store, f"""SELECT ?o ?p ?v WHERE {{
-        {{ SELECT DISTINCT ?o WHERE {{ {_values("uc", iris)} ?uc <{AIRO}isDeployedBy> ?o }} }}
-        VALUES ?p {{ <{ORG}classification> <{DCT}spatial> }} ?o ?p ?v FILTER(isIRI(?v)) }}"""):
-        found[o.value]["type" if p.value == f"{ORG}classification" else "spatial"][v.value] = None
-    return {o: {key: list(values) for key, values in kinds.items()} for o, kinds in found.items()}
+def _organisations(store, organisations: Iterable[str]) -> dict[str, dict[str, list[str]]]:
+    """Organisation IRI -> its kinds and places, for the given organisations (quad by quad)."""
+    props = (("type", NamedNode(f"{ORG}classification")), ("spatial", NamedNode(f"{DCT}spatial")))
+    out: dict[str, dict[str, list[str]]] = {}
+    for org in sorted(set(organisations)):
+        node = NamedNode(org)
+        out[org] = {key: list(dict.fromkeys(o.value for _, _, o, _ in store.quads_for_pattern(node, prop, None, None)
+                                           if isinstance(o, NamedNode)))
+                    for key, prop in props}
+    return out
 
 
 def _concepts(store) -> list[tuple[str, str, str | None, int]]:
@@ -387,7 +389,7 @@ def build_rows(store, base: str, iris: set[str] | None = None) -> tuple[list[dic
     and the labels of what they link to, are read)."""
     docs = _use_cases(store, iris)
     restricted = None if iris is None else set(docs)
-    orgs = _organisations(store, restricted)
+    orgs = _organisations(store, {o for doc in docs.values() for o in doc["iri_values"].get(f"{AIRO}isDeployedBy", [])})
     places_read = None
     if restricted is not None:
         places_read = {p for doc in docs.values() for p in doc["iri_values"].get(f"{DCT}spatial", [])}
