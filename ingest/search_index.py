@@ -286,27 +286,32 @@ def _use_cases(store, iris: set[str] | None = None) -> dict[str, dict]:
         return docs
     typed: dict[str, int] = defaultdict(int)  # graphs typing a use case: over the union default graph
     literals: list[tuple[str, str, Literal]] = []  # each of its literals comes that many times
-    if iris is None:  # the whole store: predicate by predicate, only the quads of the wanted ones
+    # the values of one subject and predicate come in the order of their objects in the store, whether
+    # read predicate by predicate (the whole store: only the wanted quads) or use case by use case
+    if iris is None:
         for quad in store.quads_for_pattern(None, _RDF_TYPE, _USE_CASE, None):
             typed[quad.subject.value] += 1
-        facts = ((s.value, p, o) for p in (*_LITERAL_PROPS, *_IRI_PROPS)
-                 for s, _, o, _ in store.quads_for_pattern(None, NamedNode(p), None, None))
-    else:  # a few use cases: each one's quads
-        facts = ((uc, p.value, o) for uc in docs for _, p, o, _ in store.quads_for_pattern(NamedNode(uc), None, None, None))
-    # either way, the values of one subject and predicate come in the order of their objects in the store
-    literal_props, iri_props = set(_LITERAL_PROPS), set(_IRI_PROPS)
-    for uc, p, o in facts:
-        doc = docs.get(uc)
-        if doc is None:
-            continue
-        if p in literal_props:
-            if isinstance(o, Literal):
-                literals.append((uc, p, o))
-        elif p in iri_props:
-            if isinstance(o, NamedNode):
-                doc["iri_values"][p][o.value] = None
-        elif p == _RDF_TYPE.value and o == _USE_CASE:  # (only read use case by use case)
-            typed[uc] += 1
+        for p in _LITERAL_PROPS:
+            for quad in store.quads_for_pattern(None, NamedNode(p), None, None):
+                uc = quad.subject.value
+                if uc in docs and isinstance(quad.object, Literal):
+                    literals.append((uc, p, quad.object))
+        for p in _IRI_PROPS:
+            for quad in store.quads_for_pattern(None, NamedNode(p), None, None):
+                doc = docs.get(quad.subject.value)
+                if doc is not None and isinstance(quad.object, NamedNode):
+                    doc["iri_values"][p][quad.object.value] = None
+    else:
+        literal_props, iri_props = set(_LITERAL_PROPS), set(_IRI_PROPS)
+        for uc, doc in docs.items():
+            for quad in store.quads_for_pattern(NamedNode(uc), None, None, None):
+                p, o = quad.predicate.value, quad.object
+                if p in literal_props and isinstance(o, Literal):
+                    literals.append((uc, p, o))
+                elif p in iri_props and isinstance(o, NamedNode):
+                    doc["iri_values"][p][o.value] = None
+                elif p == _RDF_TYPE.value and o == _USE_CASE:
+                    typed[uc] += 1
     for uc, p, o in literals:
         docs[uc]["lit"][p].extend([o] * typed[uc])
     for doc in docs.values():
