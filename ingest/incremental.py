@@ -193,14 +193,15 @@ def record_full_build(opts, target: Path, previous: Path | None) -> dict[str, st
         if old is not None and old.meta().get("base_url") == opts.base_url:
             known = old.states()
     states = inputs.scan(opts.data, known)
+    old_subjects, old_blank = old.all_subjects() if known else ({}, {})
     records = []
     for rel, state in sorted(states.items()):
         graph = graph_of(rel)
         rec = inputs.FileRecord(rel, graph, state)
         if graph is not None:
-            if known.get(rel) is not None and known[rel].sha256 == state.sha256 and old is not None:
-                rec.subjects = old.subjects([rel])[rel]
-                rec.blank = old.blank([rel]).get(rel, 0)
+            if known.get(rel) is not None and known[rel].sha256 == state.sha256:
+                rec.subjects = old_subjects.get(rel, set())
+                rec.blank = old_blank.get(rel, 0)
             else:
                 try:
                     rec.subjects, rec.blank = inputs.subjects_of(opts.data / rel, opts.base_url)

@@ -185,6 +185,13 @@ class Record:
             out[path] = {s for (s,) in self.db.execute("SELECT subject FROM subjects WHERE path = ?", (path,))}
         return out
 
+    def all_subjects(self) -> tuple[dict[str, set[str]], dict[str, int]]:
+        """Every file's subjects and blank-node flag, in two queries (a full build reuses them)."""
+        subjects: dict[str, set[str]] = {}
+        for subject, path in self.db.execute("SELECT subject, path FROM subjects"):
+            subjects.setdefault(path, set()).add(subject)
+        return subjects, dict(self.db.execute("SELECT path, blank FROM files"))
+
     def files_asserting(self, subjects: Iterable[str]) -> dict[str, set[str]]:
         """subject -> the files that assert it."""
         out: dict[str, set[str]] = {}

@@ -361,6 +361,14 @@ def test_full_build_is_chosen_when_asked_or_when_shapes_change(built):
     result = run_build(options(root, var_dir))
     assert result.kind_fr == "Construction complète : shapes/ a changé."
     assert read_manifest(current_dir(var_dir))["build_reason"] == "shapes/ a changé"
+    record = Record.open_existing(current_dir(var_dir) / RECORD_NAME)  # reused from the previous build's record
+    try:
+        subjects = record.subjects(["cas-usage/fuites.ttl", "cas-usage/parking.ttl"])
+    finally:
+        record.close()
+    assert subjects["cas-usage/fuites.ttl"] == {f"{BASE}id/cas-usage/fuites-exemple",
+                                                 f"{BASE}id/cas-usage/fuites-exemple#contact"}
+    assert f"{BASE}id/cas-usage/parking-exemple" in subjects["cas-usage/parking.ttl"]
 
 
 def test_the_cli_says_which_kind_of_build_ran(built, monkeypatch, capsys):
