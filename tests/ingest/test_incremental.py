@@ -210,7 +210,17 @@ def assert_same_as_full(root: Path, var_dir: Path, tmp_path: Path) -> dict:
     union = [Graph().parse(b / "dumps" / "ia-territoriales.ttl", format="turtle") for b in (served, reference)]
     assert isomorphic(*union)
     assert {f["path"] for f in manifest["files"]} == {f["path"] for f in expected["files"]}
+    assert record_rows(served) == record_rows(reference)  # what the next incremental build starts from
     return manifest
+
+
+def record_rows(build: Path) -> tuple[list, list, list]:
+    db = sqlite3.connect(f"file:{build / RECORD_NAME}?mode=ro", uri=True)
+    try:
+        return (sorted(db.execute("SELECT * FROM files")), sorted(db.execute("SELECT * FROM subjects")),
+                sorted(db.execute("SELECT * FROM meta")))
+    finally:
+        db.close()
 
 
 def rebuild(root: Path, var_dir: Path):
@@ -263,6 +273,11 @@ def test_an_edited_use_case_is_rebuilt_incrementally_as_a_full_build_would(built
     assert manifest["incremental"]["changed"] == ["cas-usage/fuites.ttl"]
     titles = [d for d in index_rows(current_dir(var_dir))[0] if "fuites" in str(d)]
     assert any("Détection des fuites d'eau" in str(d) for d in titles)
+    # a second change builds on the incremental one
+    (root / "data" / "cas-usage" / "chatbot.ttl").unlink()
+    previous, result = rebuild(root, var_dir)
+    assert_incremental(previous, result, var_dir)
+    assert_same_as_full(root, var_dir, tmp_path)
 
 
 def test_an_added_use_case_file(built, tmp_path):
