@@ -19,6 +19,7 @@ from __future__ import annotations
 import fcntl
 import gc
 import os
+import re
 import resource
 import shutil
 import sys
@@ -27,7 +28,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -200,16 +201,17 @@ def prune(var_dir: Path, keep: int = KEEP_BUILDS) -> list[Path]:
 
 
 def _new_build_id(digest: str, builds: Path) -> str:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    prefix = f"{stamp}-{digest[:8]}"
-    # builds of the same second (fast builds): the new id sorts after every one of them, even a pruned one's
-    # reused name would not (prune keeps the last ids in name order)
-    same = [p.name.removeprefix(TMP_PREFIX) for p in builds.iterdir() if prefix in p.name] if builds.is_dir() else []
-    build_id, n = prefix, 1
-    while build_id in same or any(name > build_id for name in same):
-        n += 1
-        build_id = f"{prefix}-{n}"
-    return build_id
+    """``{UTC time}-{digest}``, sorting after every build id already in ``builds`` (complete, temporary or
+    pruned-then-reused): prune keeps the last ids in name order, and two builds can start in one second
+    (an incremental build and the build with its fresh dumps). The time is moved on by whole seconds when
+    needed, so ids stay in time order whatever their digests."""
+    moment = datetime.now(UTC).replace(microsecond=0)
+    existing = [p.name.removeprefix(TMP_PREFIX) for p in builds.iterdir()] if builds.is_dir() else []
+    stamps = [name[:16] for name in existing if re.fullmatch(r"\d{8}T\d{6}Z", name[:16])]
+    latest = max(stamps, default="")
+    while moment.strftime("%Y%m%dT%H%M%SZ") <= latest:
+        moment += timedelta(seconds=1)
+    return f"{moment.strftime('%Y%m%dT%H%M%SZ')}-{digest[:8]}"
 
 
 class _Steps:

@@ -645,3 +645,20 @@ def test_blank_nodes_of_data_are_blank_in_the_store_and_the_dumps(root, tmp_path
     del store
     dump = (current_dir(var_dir) / "dumps" / "ia-territoriales-bibliotheque.ttl").read_text(encoding="utf-8")
     assert "accueil@villeneuve-sur-exemple.example" in dump and BLANK_PREFIX not in dump
+
+
+def test_build_ids_sort_in_creation_order_whatever_their_digests(tmp_path):
+    """prune keeps the last ids in name order: ids made in one second (an incremental build and the build
+    with its fresh dumps) must sort in the order they were made, even when a later digest sorts first."""
+    from ingest.build import TMP_PREFIX, _new_build_id
+
+    builds = tmp_path / "builds"
+    builds.mkdir()
+    made = []
+    for digest in ("ffffffff00", "00000000ff", "88888888aa", "00000000ff"):
+        build_id = _new_build_id(digest, builds)
+        (builds / (TMP_PREFIX + build_id if len(made) % 2 else build_id)).mkdir()
+        made.append(build_id)
+    assert made == sorted(made) and len(set(made)) == len(made)
+    assert all(build_id.endswith("-" + digest[:8]) for build_id, digest in
+               zip(made, ("ffffffff00", "00000000ff", "88888888aa", "00000000ff"), strict=True))
