@@ -235,6 +235,17 @@ class Builder:
     def files(self) -> list[Mapping[str, Any]]:
         return [f for f in self.manifest.get("files") or [] if isinstance(f, Mapping) and f.get("name")]
 
+    def stale_note(self, name: str) -> tuple[str, str]:
+        """French and English sentences for a dump an incremental build took from an earlier build
+        (manifest ``dumps_of_build``): the served data changed since, its fresh dump is on the way."""
+        earlier = self.manifest.get("dumps_of_build")
+        if not earlier or earlier == self.manifest.get("build_id") or name.startswith("rapport-validation"):
+            return "", ""
+        return (f" Fichier de la construction {earlier} : les données servies ont changé depuis ; sa version à"
+                " jour est en cours d'écriture et le remplacera dans quelques minutes.",
+                f" File of build {earlier}: the served data changed since; its up-to-date version is being"
+                " written and will replace it within minutes.")
+
     def file_distribution(self, g: Graph, ds: URIRef, entry: Mapping[str, Any], licence: URIRef,
                           rights: tuple[str, str, str] | None) -> None:
         name = str(entry["name"])
@@ -247,9 +258,11 @@ class Builder:
         media_type = str(entry.get("media_type") or "")
         compressed = entry.get("compress_format")
         sha = f" SHA-256 : {entry['sha256']}." if entry.get("sha256") else ""
+        stale_fr, stale_en = self.stale_note(name)
         self.texts(g, dist, DCTERMS.description,
-                   f"Fichier {name} ({media_type}{', compressé gzip' if compressed else ''}).{sha}",
-                   f"File {name} ({media_type}{', gzip-compressed' if compressed else ''}).{sha.replace(' :', ':')}")
+                   f"Fichier {name} ({media_type}{', compressé gzip' if compressed else ''}).{sha}{stale_fr}",
+                   f"File {name} ({media_type}{', gzip-compressed' if compressed else ''}).{sha.replace(' :', ':')}"
+                   f"{stale_en}")
         g.add((dist, DCAT.accessURL, url))
         g.add((dist, DCAT.downloadURL, url))
         if media_type:

@@ -162,3 +162,22 @@ def test_shared_resources_become_datasets_only_with_a_url():
     dist = page.value(with_page, DCAT.distribution)
     assert page.value(dist, DCAT.accessURL) == page_url and page.value(dist, DCAT.downloadURL) is None
     assert str(page.value(dist, DCTERMS.title)) == "forge.villeneuve-sur-exemple.fr/demo"
+
+
+def test_dumps_an_incremental_build_took_from_an_earlier_build_say_so():
+    """An incremental build serves its change first with the previous build's dump files (manifest
+    ``dumps_of_build``): their descriptions name that build and say the fresh files follow."""
+    def descriptions(manifest) -> dict[str, set[str]]:
+        data = cat.build_catalog(manifest, cat.CatalogSettings(BASE), Graph(), {}, today=TODAY).page(1)
+        return {str(data.value(d, DCTERMS.identifier)): {str(t) for t in data.objects(d, DCTERMS.description)}
+                for d in data.subjects(RDF.type, DCAT.Distribution) if data.value(d, DCTERMS.identifier)}
+
+    fresh = descriptions(MANIFEST)
+    stale = descriptions({**MANIFEST, "build_id": "b2", "dumps_of_build": "b1"})
+    assert fresh.keys() == stale.keys() and {"ia-territoriales.ttl", "ia-territoriales-demo.ttl"} <= fresh.keys()
+    for name in ("ia-territoriales.ttl", "ia-territoriales-demo.ttl"):
+        assert not any("construction b1" in text for text in fresh[name])
+        assert any("Fichier de la construction b1" in text for text in stale[name])
+        assert any("File of build b1" in text for text in stale[name])
+    same = descriptions({**MANIFEST, "dumps_of_build": "b1"})  # a build whose dumps are its own
+    assert same == fresh
