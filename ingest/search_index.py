@@ -18,8 +18,10 @@ a prefix query « donnée* » would miss « données » typed without accents an
 words. Texts in English or Dutch (registers) are stemmed with their own language; a query word is
 looked up under its French, English and Dutch stems (OR), so a French reader also finds Dutch records.
 
-The index is derived from the store only (SPARQL over the built pyoxigraph store), so it never
-disagrees with the RDF the pages link to.
+The index is derived from the store only (SPARQL and quad patterns over the built pyoxigraph store),
+so it never disagrees with the RDF the pages link to. ``write_search_index`` writes it whole;
+``update_search_index`` (incremental builds) re-indexes a few use cases in a copy of the previous one
+and gives the same index, document numbers aside.
 """
 
 from __future__ import annotations
