@@ -539,13 +539,19 @@ def _build_into(opts, tmp: Path, build_id: str, digest: str, steps: _Steps, vali
         try:
             with steps("csv"):
                 csv_path, schema_path, use_cases = write_csv(memory, dumps_dir, names)
-            with steps("index"):  # search.sqlite: the pages' search and facet index, swapped with the store
-                write_search_index(memory, tmp, base, build_id)
             counts = store_counts(memory)
             del graphs, memory
             release_memory()
             with steps("chargement"):
                 load_store(tmp / "store", dumps.nquads)
+            # search.sqlite: the pages' search and facet index, swapped with the store. Read from the on-disk
+            # store, not the in-memory one: its rows (~1.2 GB at 100k use cases) beside the in-memory store
+            # (~2.1 GB) made the build's peak; from disk it takes ~1.6x longer (100k: 30 s -> 49 s)
+            with steps("index"):
+                disk = Store.read_only(str(tmp / "store"))
+                write_search_index(disk, tmp, base, build_id)
+                del disk
+                gc.collect()
         finally:
             with steps("compression"):
                 dumps.wait()
