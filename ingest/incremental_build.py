@@ -304,6 +304,7 @@ def build_into(opts, plan: Plan, tmp: Path, build_id: str, steps) -> Any:
         "validation": validation.summary(),
         "files": files,
         "build_kind": "incremental",
+        "build_reason": plan.reason,  # not the previous build's (copied with the rest of its manifest)
         "incremental": {"previous_build": manifest.get("build_id"), "reason": plan.reason,
                         "added": plan.added, "changed": plan.changed, "removed": plan.removed,
                         "files_reloaded": sorted(f for c in changes.values() for f in c.files)},

@@ -239,6 +239,9 @@ def assert_incremental(previous: Path, result, var_dir: Path) -> None:
     served_first = var_dir / "builds" / final["incremental"]["dumps_for_build"]
     first = read_manifest(served_first)
     assert first["build_kind"] == "incremental"
+    # its own reason, not the previous (full) build's carried over with the rest of that manifest
+    assert first["build_reason"] == first["incremental"]["reason"]
+    assert final["build_reason"] == first["build_reason"]
     assert first["dumps_of_build"] == previous.name
     assert first["incremental"]["previous_build"] == previous.name
     for key in ("graphs", "triples", "use_cases", "validation", "input_digest"):  # corrected counts = recounted
