@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest import inputs
-from ingest.manifest import code_version, input_digest, read_manifest, sha256_file
+from ingest.manifest import code_version, input_digest, read_manifest, update_digest
 from ingest.rdfio import RDF_SUFFIXES
 
 MAX_CHANGED_FILES = 2000  # beyond, or beyond 10 % of the files, a full build is as fast
@@ -97,22 +97,6 @@ _WHAT_FR = {"code_version": "le code a changé", "base_url": "l'URL de base a ch
             "ontology": "ontology/ a changé", "shapes": "shapes/ a changé", "sources": "sources/ a changé"}
 
 
-def _update_root(digest, root: Path) -> None:
-    """``ingest.manifest.input_digest`` for one root, into ``digest``."""
-    if root.is_file():
-        files, base = [root], root.parent
-    elif root.is_dir():
-        files, base = sorted(p for p in root.rglob("*") if p.is_file()), root
-    else:
-        files, base = [], root
-    for path in files:
-        rel = path.relative_to(base)
-        if any(part.startswith(".") or part == "__pycache__" for part in rel.parts):
-            continue
-        digest.update(rel.as_posix().encode() + b"\0")
-        digest.update(sha256_file(path).encode() + b"\n")
-
-
 def build_digest(opts, states: dict[str, inputs.FileState]) -> str:
     """``ingest.build.compute_digest`` with the sha256 of data/ taken from ``states`` (tested equal)."""
     sources_dir = (opts.root / "sources").resolve()
@@ -126,7 +110,7 @@ def build_digest(opts, states: dict[str, inputs.FileState]) -> str:
                 digest.update(rel.encode() + b"\0")
                 digest.update(sha.encode() + b"\n")
         else:
-            _update_root(digest, root)
+            update_digest(digest, root)
     extra = [f"code={code_version()}", f"base={opts.base_url}"]
     extra += [f"graph={s.name}:{s.graph}" for s in opts.source_list()]
     for item in extra:

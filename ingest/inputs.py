@@ -14,12 +14,13 @@ by the next build; 100k files and 400k subjects are written in about a second.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ingest.manifest import sha256_file
 
 RECORD_NAME = "inputs.sqlite"
 RECORD_FORMAT = "1"
@@ -31,7 +32,6 @@ CREATE TABLE subjects (subject TEXT NOT NULL, path TEXT NOT NULL);
 CREATE INDEX subjects_subject ON subjects (subject);
 CREATE INDEX subjects_path ON subjects (path);
 """
-_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -49,14 +49,6 @@ class FileRecord:
     state: FileState
     subjects: set[str] = field(default_factory=set)
     blank: int = 0  # 0 none, 1 all reachable from an IRI subject, 2 some unreachable
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _hidden(rel: Path) -> bool:
@@ -89,7 +81,7 @@ def scan(root: Path, known: dict[str, FileState]) -> dict[str, FileState]:
         if old is not None and old.size == stat.st_size and old.mtime_ns == stat.st_mtime_ns:
             states[rel] = old
         else:
-            states[rel] = FileState(rel, stat.st_size, stat.st_mtime_ns, sha256_of(root / rel))
+            states[rel] = FileState(rel, stat.st_size, stat.st_mtime_ns, sha256_file(root / rel))
     return states
 
 

@@ -65,6 +65,23 @@ def code_version() -> str:
     return f"{_package_version()}+{digest.hexdigest()[:12]}"
 
 
+def update_digest(digest, root: Path) -> None:
+    """Every file under ``root`` (or ``root`` itself), name and sha256, into ``digest``, as ``input_digest``
+    counts it: hidden files and ``__pycache__`` ignored, a missing folder empty."""
+    if root.is_file():
+        files, base = [root], root.parent
+    elif root.is_dir():
+        files, base = sorted(p for p in root.rglob("*") if p.is_file()), root
+    else:
+        files, base = [], root
+    for path in files:
+        rel = path.relative_to(base)
+        if any(part.startswith(".") or part == "__pycache__" for part in rel.parts):
+            continue
+        digest.update(rel.as_posix().encode() + b"\0")
+        digest.update(sha256_file(path).encode() + b"\n")
+
+
 def input_digest(roots: Iterable[tuple[str, Path]], extra: Iterable[str] = ()) -> str:
     """sha256 over every file under each (label, folder) — name and content — plus ``extra`` strings.
 
@@ -73,20 +90,7 @@ def input_digest(roots: Iterable[tuple[str, Path]], extra: Iterable[str] = ()) -
     digest = hashlib.sha256()
     for label, root in roots:
         digest.update(f"[{label}]\n".encode())
-        if root.is_file():
-            files = [root]
-            base = root.parent
-        elif root.is_dir():
-            files = sorted(p for p in root.rglob("*") if p.is_file())
-            base = root
-        else:
-            files, base = [], root
-        for path in files:
-            rel = path.relative_to(base)
-            if any(part.startswith(".") or part == "__pycache__" for part in rel.parts):
-                continue
-            digest.update(rel.as_posix().encode() + b"\0")
-            digest.update(sha256_file(path).encode() + b"\n")
+        update_digest(digest, root)
     for item in extra:
         digest.update(f"{item}\n".encode())
     return digest.hexdigest()
