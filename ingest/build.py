@@ -183,6 +183,19 @@ def swap_current(var_dir: Path, build_dir: Path) -> None:
     _fsync_dir(var_dir)
 
 
+def publish(var_dir: Path, tmp: Path, build_id: str) -> Path:
+    """Make the complete build ``tmp`` current: flushed to disk, renamed ``builds/{build_id}``, swapped in,
+    older builds pruned. Returns its final directory."""
+    builds = var_dir / "builds"
+    _fsync_tree(tmp)
+    final = builds / build_id
+    os.rename(tmp, final)
+    _fsync_dir(builds)
+    swap_current(var_dir, final)
+    prune(var_dir)
+    return final
+
+
 def prune(var_dir: Path, keep: int = KEEP_BUILDS) -> list[Path]:
     """Remove stale temporary builds and all complete builds but the ``keep`` latest and current.
 
@@ -485,12 +498,7 @@ def run_build(opts: BuildOptions) -> BuildResult:
             result.manifest.update(build_kind="full", build_reason=plan.reason)
             write_manifest(tmp, result.manifest)
             with steps("bascule"):
-                _fsync_tree(tmp)
-                final = builds / build_id
-                os.rename(tmp, final)
-                _fsync_dir(builds)
-                swap_current(var_dir, final)
-                prune(var_dir)
+                final = publish(var_dir, tmp, build_id)
             result.build_dir = final
             result.steps = dict(steps.seconds)
             return result

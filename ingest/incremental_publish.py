@@ -86,16 +86,9 @@ def result_changes(result) -> list:
 
 
 def _publish(var_dir: Path, tmp: Path, build_id: str) -> Path:
-    from ingest.build import _fsync_dir, _fsync_tree, prune, swap_current
+    from ingest.build import publish
 
-    builds = var_dir / "builds"
-    _fsync_tree(tmp)
-    final = builds / build_id
-    os.rename(tmp, final)
-    _fsync_dir(builds)
-    swap_current(var_dir, final)
-    prune(var_dir)
-    return final
+    return publish(var_dir, tmp, build_id)
 
 
 def run_incremental(opts, plan: Plan, steps) -> Any:
