@@ -18,10 +18,10 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from build_support import FileSource
 from pyoxigraph import RdfFormat, Store, parse
 from rdflib import Graph
 from rdflib.namespace import DCTERMS
@@ -42,16 +42,6 @@ BASE = "http://iat.test/"
 PROJECT = Path(__file__).resolve().parents[2]
 
 
-@dataclass(frozen=True)
-class FileSource:
-    """A register read from a Turtle file: the same interface as ingest.sources.Source."""
-
-    name: str
-    graph: str
-    path: Path
-
-    def load(self, base: str) -> Graph:
-        return read_graph(self.path, base)
 
 
 @pytest.fixture

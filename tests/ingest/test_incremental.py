@@ -15,6 +15,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from build_support import FileSource
 from pyoxigraph import RdfFormat, Store
 from rdflib import Graph
 from rdflib.compare import isomorphic
@@ -24,7 +25,6 @@ from ingest.commands import build as build_command
 from ingest.incremental import build_digest, prepare
 from ingest.inputs import RECORD_NAME, Record, scan
 from ingest.manifest import read_manifest, sha256_file
-from ingest.rdfio import read_graph
 from ingest.shape_depth import needs
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "build_inputs"
@@ -53,14 +53,6 @@ iatsh:HasHomepage a sh:NodeShape ;
 """
 
 
-@dataclasses.dataclass(frozen=True)
-class FileSource:
-    name: str
-    graph: str
-    path: Path
-
-    def load(self, base: str) -> Graph:
-        return read_graph(self.path, base)
 
 
 def use_case(slug: str, title: str, org: str = "villeneuve-sur-exemple", domain: str = "mobilite",
